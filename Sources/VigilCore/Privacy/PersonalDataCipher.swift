@@ -1,0 +1,65 @@
+import Crypto
+import Foundation
+
+/// Seals signers' personal data for storage and computes the blind index used to find
+/// duplicates without keeping addresses in the clear.
+///
+/// One master key (kept outside the database) is stretched with HKDF into separate keys
+/// for encryption, for the blind index and for other purposes, so that no key serves two jobs.
+public struct PersonalDataCipher: Sendable {
+    private let sealingKey: SymmetricKey
+    private let indexKey: SymmetricKey
+
+    /// Why stored personal data could not be opened.
+    public enum Problem: Error, Sendable {
+        case cannotOpen
+    }
+
+    /// The length of a master key in bytes.
+    public static let masterKeyByteCount = 32
+
+    /// Creates the cipher from a 32-byte master key.
+    public init(masterKey: [UInt8]) {
+        let master = SymmetricKey(data: masterKey)
+        sealingKey = Self.derive(from: master, purpose: "vigil/personal-data/aes-gcm")
+        indexKey = Self.derive(from: master, purpose: "vigil/personal-data/blind-index")
+    }
+
+    /// Derives a 256-bit key for another purpose (CSRF tokens, IP hashing …) from the same master key.
+    public static func derive(from master: SymmetricKey, purpose: String) -> SymmetricKey {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Data(purpose.utf8), outputByteCount: 32)
+    }
+
+    /// Encrypts and authenticates a value; the result holds its own nonce.
+    public func seal(_ plaintext: [UInt8]) throws -> [UInt8] {
+        let box = try AES.GCM.seal(plaintext, using: sealingKey)
+        guard let combined = box.combined else { throw Problem.cannotOpen }
+        return Array(combined)
+    }
+
+    /// Decrypts what ``seal(_:)`` produced, refusing anything altered.
+    public func open(_ sealed: [UInt8]) throws(Problem) -> [UInt8] {
+        do {
+            let box = try AES.GCM.SealedBox(combined: sealed)
+            return Array(try AES.GCM.open(box, using: sealingKey))
+        } catch {
+            throw .cannotOpen
+        }
+    }
+
+    /// Seals a Codable value as JSON.
+    public func seal<Value: Encodable>(json value: Value) throws -> [UInt8] {
+        try seal(Array(JSONEncoder().encode(value)))
+    }
+
+    /// Opens a value sealed with ``seal(json:)``.
+    public func open<Value: Decodable>(json type: Value.Type, from sealed: [UInt8]) throws -> Value {
+        try JSONDecoder().decode(type, from: Data(try open(sealed)))
+    }
+
+    /// The blind index of a normalised address: an HMAC, so equal addresses give equal
+    /// indexes while the address cannot be recovered or guessed without the key.
+    public func blindIndex(ofNormalisedEmail normalised: String) -> String {
+        Array(HMAC<SHA256>.authenticationCode(for: Data(normalised.utf8), using: indexKey)).hexString
+    }
+}

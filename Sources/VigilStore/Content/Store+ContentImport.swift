@@ -1,0 +1,122 @@
+import Foundation
+import SQLKit
+import VigilCore
+
+extension Store {
+    /// Whether campaign content has been loaded into this database.
+    public func hasContent() async throws -> Bool {
+        try await reader.raw("SELECT value FROM instance_settings WHERE key = 'content_imported_at'").first() != nil
+    }
+
+    /// Loads a campaign into an empty database, in one transaction: either all of it lands or none.
+    ///
+    /// Runs at start-up before the server takes requests, so nothing else writes meanwhile.
+    public func importContent(_ content: CampaignContent) async throws {
+        let database = connections.otherWrites
+        let nowMS = now().storedMilliseconds
+        try await database.raw("BEGIN IMMEDIATE").run()
+        do {
+            for organisation in content.organisations {
+                try await database.raw(
+                    """
+                    INSERT INTO organisations (slug, name, source)
+                    VALUES (\(bind: organisation.slug), \(bind: organisation.name), \(bind: organisation.source))
+                    """
+                ).run()
+                if !organisation.members.isEmpty {
+                    let rows = organisation.members.map { "(\(bind: organisation.slug), \(bind: $0.code))" as SQLQueryString }
+                    try await database.raw(
+                        "INSERT INTO organisation_members (organisation, country) VALUES " + rows.joined(separator: ", ")
+                    ).run()
+                }
+            }
+
+            var detaineeIDs: [String: Int64] = [:]
+            for detainee in content.detainees {
+                let row = try await database.raw(
+                    """
+                    INSERT INTO detainees (slug, category, position)
+                    VALUES (\(bind: detainee.slug), \(bind: detainee.category.rawValue), \(bind: detainee.position))
+                    RETURNING id
+                    """
+                ).first()
+                guard let id = try row?.decode(column: "id", as: Int64.self) else {
+                    throw StoreError.corruptRow(table: "detainees", problem: "insert returned no id")
+                }
+                detaineeIDs[detainee.slug] = id
+                for (position, name) in detainee.names.enumerated() {
+                    try await database.raw(
+                        """
+                        INSERT INTO detainee_names (detainee_id, position, name, script, language, kind)
+                        VALUES (\(bind: id), \(bind: position), \(bind: name.text), \(bind: name.script),
+                                \(bind: name.language), \(bind: name.kind))
+                        """
+                    ).run()
+                }
+            }
+
+            for petition in content.petitions {
+                let row = try await database.raw(
+                    """
+                    INSERT INTO petitions (slug, state, goal, default_language, organisation, created_at)
+                    VALUES (\(bind: petition.slug), \(bind: petition.state.rawValue), \(bind: petition.goal),
+                            \(bind: petition.defaultLanguage.rawValue), \(bind: petition.organisation), \(bind: nowMS))
+                    RETURNING id
+                    """
+                ).first()
+                guard let petitionID = try row?.decode(column: "id", as: Int64.self) else {
+                    throw StoreError.corruptRow(table: "petitions", problem: "insert returned no id")
+                }
+                try await database.raw(
+                    "INSERT INTO petition_counters (petition_id) VALUES (\(bind: petitionID))"
+                ).run()
+                for text in petition.texts {
+                    try await insertText(text, version: 1, petitionID: petitionID, at: nowMS, on: database)
+                }
+                for tally in petition.externalTallies {
+                    try await database.raw(
+                        """
+                        INSERT INTO external_tallies
+                            (petition_id, source_name, source_url, signature_count, counted_on, recorded_on, note)
+                        VALUES (\(bind: petitionID), \(bind: tally.sourceName), \(bind: tally.sourceURL), \(bind: tally.count),
+                                \(bind: tally.countedOn?.storedMilliseconds), \(bind: tally.recordedOn.storedMilliseconds),
+                                \(bind: tally.note))
+                        """
+                    ).run()
+                }
+                let about = petition.detainees ?? content.detainees.map(\.slug)
+                let links = about.compactMap { detaineeIDs[$0] }.map { "(\(bind: petitionID), \(bind: $0))" as SQLQueryString }
+                if !links.isEmpty {
+                    try await database.raw(
+                        "INSERT INTO petition_detainees (petition_id, detainee_id) VALUES " + links.joined(separator: ", ")
+                    ).run()
+                }
+            }
+            try await database.raw(
+                "INSERT INTO instance_settings (key, value) VALUES ('content_imported_at', \(bind: String(nowMS)))"
+            ).run()
+            try await database.raw("COMMIT").run()
+        } catch {
+            try? await database.raw("ROLLBACK").run()
+            throw error
+        }
+        try await reloadLiveCounts()
+    }
+
+    private func insertText(
+        _ text: PetitionText,
+        version: Int,
+        petitionID: Int64,
+        at nowMS: Int64,
+        on database: any SQLDatabase
+    ) async throws {
+        let body = String(decoding: try JSONEncoder().encode(text), as: UTF8.self)
+        try await database.raw(
+            """
+            INSERT INTO petition_texts (petition_id, language, version, body, text_hash, created_at)
+            VALUES (\(bind: petitionID), \(bind: text.language.rawValue), \(bind: version), \(bind: body),
+                    \(bind: text.versionHash), \(bind: nowMS))
+            """
+        ).run()
+    }
+}

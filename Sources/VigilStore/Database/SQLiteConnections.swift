@@ -1,0 +1,92 @@
+import Logging
+import NIOCore
+import NIOPosix
+import SQLKit
+import SQLiteKit
+import SQLiteNIO
+import Synchronization
+
+/// The SQLite connections of one database file: one for the signature writer, one for
+/// other writes, and a few read-only ones.
+///
+/// Each connection has its own single-thread pool. sqlite-nio runs a connection's statements
+/// on whichever pool thread is free; with more than one thread a read issued right after a
+/// commit was seen to miss it, and one thread is faster as well (see docs/decisions.md).
+final class SQLiteConnections: Sendable {
+    /// How hard SQLite works to make a commit durable before it returns.
+    enum Synchronous: String, Sendable {
+        /// fsync on every commit: nothing acknowledged is lost even on power failure.
+        case full = "FULL"
+        /// fsync at checkpoints only: safe against a crashed process, not a lost machine.
+        case normal = "NORMAL"
+    }
+
+    let signatureWriter: any SQLDatabase
+    let otherWrites: any SQLDatabase
+    private let readers: [any SQLDatabase]
+    private let connections: [SQLiteConnection]
+    private let threadPools: [NIOThreadPool]
+    private let nextReader = Atomic<UInt>(0)
+
+    private init(connections: [SQLiteConnection], threadPools: [NIOThreadPool], logger: Logger) {
+        let databases = connections.map { $0.sql(queryLogLevel: .trace) }
+        self.connections = connections
+        self.threadPools = threadPools
+        signatureWriter = databases[0]
+        otherWrites = databases[1]
+        readers = Array(databases.dropFirst(2))
+    }
+
+    /// Opens the file (creating it if needed) in WAL mode with foreign keys on.
+    static func open(
+        path: String,
+        readerCount: Int,
+        synchronous: Synchronous,
+        logger: Logger
+    ) async throws -> SQLiteConnections {
+        var connections: [SQLiteConnection] = []
+        var pools: [NIOThreadPool] = []
+        do {
+            for index in 0..<(2 + max(1, readerCount)) {
+                let pool = NIOThreadPool(numberOfThreads: 1)
+                pool.start()
+                pools.append(pool)
+                let connection = try await SQLiteConnection.open(
+                    storage: .file(path: path),
+                    threadPool: pool,
+                    logger: logger,
+                    on: MultiThreadedEventLoopGroup.singleton.any()
+                )
+                connections.append(connection)
+                let sql = connection.sql()
+                if index == 0 {
+                    // WAL persists in the file; readers then never block the writer.
+                    try await sql.raw("PRAGMA journal_mode = WAL").run()
+                }
+                // These three are per connection and must be set on every one.
+                try await sql.raw("PRAGMA busy_timeout = 5000").run()
+                try await sql.raw("PRAGMA foreign_keys = ON").run()
+                try await sql.raw("PRAGMA synchronous = \(unsafeRaw: synchronous.rawValue)").run()
+                if index >= 2 {
+                    try await sql.raw("PRAGMA query_only = ON").run()
+                }
+            }
+        } catch {
+            for connection in connections { try? await connection.close() }
+            for pool in pools { try? await pool.shutdownGracefully() }
+            throw error
+        }
+        return SQLiteConnections(connections: connections, threadPools: pools, logger: logger)
+    }
+
+    /// A read-only connection, taken in turn so reads spread over all of them.
+    var reader: any SQLDatabase {
+        let turn = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
+        return readers[Int(turn % UInt(readers.count))]
+    }
+
+    func close() async {
+        for connection in connections { try? await connection.close() }
+        for pool in threadPools { try? await pool.shutdownGracefully() }
+    }
+}

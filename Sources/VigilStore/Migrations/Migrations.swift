@@ -1,0 +1,153 @@
+/// The schema's whole history. Append new steps; never edit one that has shipped.
+///
+/// Times are stored as milliseconds since 1970 (UTC) in 64-bit integers, and binary data as
+/// blobs, so the same statements carry over to PostgreSQL.
+enum Migrations {
+    static let all: [Migration] = [
+        Migration(
+            version: 1,
+            name: "petitions, signatures, counters and outbox",
+            statements: [
+                """
+                CREATE TABLE instance_settings (
+                    key TEXT PRIMARY KEY,
+                    value TEXT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE petitions (
+                    id INTEGER PRIMARY KEY,
+                    slug TEXT NOT NULL UNIQUE,
+                    state TEXT NOT NULL CHECK (state IN ('draft', 'open', 'closed', 'delivered')),
+                    goal INTEGER NOT NULL CHECK (goal > 0),
+                    default_language TEXT NOT NULL,
+                    organisation TEXT,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE petition_texts (
+                    id INTEGER PRIMARY KEY,
+                    petition_id BIGINT NOT NULL REFERENCES petitions (id),
+                    language TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    body TEXT NOT NULL,
+                    text_hash TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    UNIQUE (petition_id, language, version)
+                )
+                """,
+                """
+                CREATE TABLE external_tallies (
+                    id INTEGER PRIMARY KEY,
+                    petition_id BIGINT NOT NULL REFERENCES petitions (id),
+                    source_name TEXT NOT NULL,
+                    source_url TEXT,
+                    signature_count INTEGER NOT NULL CHECK (signature_count >= 0),
+                    counted_on BIGINT,
+                    recorded_on BIGINT NOT NULL,
+                    note TEXT
+                )
+                """,
+                """
+                CREATE TABLE petition_counters (
+                    petition_id BIGINT PRIMARY KEY REFERENCES petitions (id),
+                    confirmed_count BIGINT NOT NULL DEFAULT 0,
+                    held_count BIGINT NOT NULL DEFAULT 0,
+                    version BIGINT NOT NULL DEFAULT 0
+                )
+                """,
+                """
+                CREATE TABLE country_counts (
+                    petition_id BIGINT NOT NULL REFERENCES petitions (id),
+                    country TEXT NOT NULL,
+                    confirmed_count BIGINT NOT NULL,
+                    PRIMARY KEY (petition_id, country)
+                )
+                """,
+                """
+                CREATE TABLE signatures (
+                    id INTEGER PRIMARY KEY,
+                    petition_id BIGINT NOT NULL REFERENCES petitions (id),
+                    email_index TEXT NOT NULL,
+                    personal_data BLOB NOT NULL,
+                    country TEXT NOT NULL,
+                    language TEXT NOT NULL,
+                    text_hash TEXT NOT NULL,
+                    show_name_publicly BOOLEAN NOT NULL,
+                    keep_informed BOOLEAN NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('pending', 'confirmed', 'held')),
+                    hold_reason TEXT,
+                    client_hash TEXT,
+                    token_hash TEXT UNIQUE,
+                    token_expires_at BIGINT,
+                    signer_number BIGINT,
+                    created_at BIGINT NOT NULL,
+                    confirmed_at BIGINT,
+                    last_mailed_at BIGINT,
+                    UNIQUE (petition_id, email_index)
+                )
+                """,
+                "CREATE INDEX signatures_by_status ON signatures (petition_id, status)",
+                """
+                CREATE TABLE outbox (
+                    id INTEGER PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    language TEXT NOT NULL,
+                    recipient BLOB NOT NULL,
+                    payload BLOB,
+                    status TEXT NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'failed')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at BIGINT NOT NULL,
+                    lease_until BIGINT,
+                    last_error TEXT,
+                    message_id TEXT NOT NULL UNIQUE,
+                    created_at BIGINT NOT NULL,
+                    sent_at BIGINT
+                )
+                """,
+                "CREATE INDEX outbox_due ON outbox (status, next_attempt_at)",
+                """
+                CREATE TABLE detainees (
+                    id INTEGER PRIMARY KEY,
+                    slug TEXT NOT NULL UNIQUE,
+                    category TEXT NOT NULL,
+                    position INTEGER NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE detainee_names (
+                    id INTEGER PRIMARY KEY,
+                    detainee_id BIGINT NOT NULL REFERENCES detainees (id),
+                    position INTEGER NOT NULL,
+                    name TEXT NOT NULL,
+                    script TEXT NOT NULL,
+                    language TEXT,
+                    kind TEXT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE organisations (
+                    slug TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    source TEXT
+                )
+                """,
+                """
+                CREATE TABLE organisation_members (
+                    organisation TEXT NOT NULL REFERENCES organisations (slug),
+                    country TEXT NOT NULL,
+                    PRIMARY KEY (organisation, country)
+                )
+                """,
+                """
+                CREATE TABLE petition_detainees (
+                    petition_id BIGINT NOT NULL REFERENCES petitions (id),
+                    detainee_id BIGINT NOT NULL REFERENCES detainees (id),
+                    PRIMARY KEY (petition_id, detainee_id)
+                )
+                """,
+            ]
+        ),
+    ]
+}

@@ -1,0 +1,120 @@
+import Foundation
+import SQLKit
+import VigilCore
+
+/// How many messages are in each state of the outbox.
+public struct OutboxSummary: Sendable, Equatable {
+    public var queued = 0
+    public var sending = 0
+    public var sent = 0
+    public var failed = 0
+}
+
+extension Store {
+    /// Takes up to `limit` messages that are due and leases them to the caller for `lease`.
+    ///
+    /// A message whose lease ran out (its sender crashed) is due again, so nothing waits forever;
+    /// this makes delivery at-least-once, and the stable Message-ID lets receivers drop a repeat.
+    public func claimDueMail(limit: Int, lease: Duration) async throws -> [OutboxMessage] {
+        let nowMS = now().storedMilliseconds
+        let leaseUntil = nowMS + Int64(lease.components.seconds * 1000)
+        let rows = try await connections.otherWrites.raw(
+            """
+            UPDATE outbox SET status = 'sending', lease_until = \(bind: leaseUntil)
+            WHERE id IN (
+                SELECT id FROM outbox
+                WHERE (status = 'queued' AND next_attempt_at <= \(bind: nowMS))
+                   OR (status = 'sending' AND lease_until < \(bind: nowMS))
+                ORDER BY next_attempt_at, id
+                LIMIT \(bind: limit)
+            )
+            RETURNING id, kind, language, recipient, payload, attempts, message_id
+            """
+        ).all()
+        return try rows.map(openMail).sorted { $0.id < $1.id }
+    }
+
+    /// Every message not yet sent, opened, oldest first, without leasing them.
+    public func unsentMail() async throws -> [OutboxMessage] {
+        try await reader.raw(
+            """
+            SELECT id, kind, language, recipient, payload, attempts, message_id
+            FROM outbox WHERE status IN ('queued', 'sending') ORDER BY id
+            """
+        ).all().map(openMail)
+    }
+
+    private func openMail(_ row: any SQLRow) throws -> OutboxMessage {
+        let kindText = try row.decode(column: "kind", as: String.self)
+        guard let kind = OutboxMessage.Kind(rawValue: kindText) else {
+            throw StoreError.corruptRow(table: "outbox", problem: "kind '\(kindText)'")
+        }
+        let recipient = try cipher.open(Array(try row.decode(column: "recipient", as: Data.self)))
+        let payload = try row.decode(column: "payload", as: Data?.self) ?? Data()
+        let fields = payload.isEmpty ? [:] : try cipher.open(json: [String: String].self, from: Array(payload))
+        return OutboxMessage(
+            id: try row.decode(column: "id", as: Int64.self),
+            kind: kind,
+            language: try row.decode(column: "language", as: String.self),
+            recipient: String(decoding: recipient, as: UTF8.self),
+            fields: fields,
+            attempts: try row.decode(column: "attempts", as: Int.self),
+            messageID: try row.decode(column: "message_id", as: String.self)
+        )
+    }
+
+    /// Records a delivery. The payload (which holds the confirmation link) is erased: it is no longer needed.
+    public func markMailSent(id: Int64) async throws {
+        try await connections.otherWrites.raw(
+            """
+            UPDATE outbox SET status = 'sent', sent_at = \(bind: now().storedMilliseconds), attempts = attempts + 1,
+                payload = NULL, lease_until = NULL, last_error = NULL
+            WHERE id = \(bind: id)
+            """
+        ).run()
+    }
+
+    /// Records a failed attempt that may succeed later, and when to try again.
+    public func markMailForRetry(id: Int64, error: String, retryAfter delay: Duration) async throws {
+        let next = now().storedMilliseconds + Int64(delay.components.seconds * 1000)
+        try await connections.otherWrites.raw(
+            """
+            UPDATE outbox SET status = 'queued', attempts = attempts + 1, next_attempt_at = \(bind: next),
+                lease_until = NULL, last_error = \(bind: error)
+            WHERE id = \(bind: id) AND status = 'sending'
+            """
+        ).run()
+    }
+
+    /// Records a failure that retrying will not fix, for staff to look at.
+    public func markMailFailed(id: Int64, error: String) async throws {
+        try await connections.otherWrites.raw(
+            """
+            UPDATE outbox SET status = 'failed', attempts = attempts + 1, lease_until = NULL, last_error = \(bind: error)
+            WHERE id = \(bind: id) AND status = 'sending'
+            """
+        ).run()
+    }
+
+    /// The number of messages in each state.
+    public func outboxSummary() async throws -> OutboxSummary {
+        var summary = OutboxSummary()
+        for row in try await reader.raw("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status").all() {
+            let count = try row.decode(column: "n", as: Int.self)
+            switch try row.decode(column: "status", as: String.self) {
+            case "queued": summary.queued = count
+            case "sending": summary.sending = count
+            case "sent": summary.sent = count
+            case "failed": summary.failed = count
+            default: break
+            }
+        }
+        return summary
+    }
+
+    /// The error recorded for a message, if its last attempt failed.
+    public func lastMailError(id: Int64) async throws -> String? {
+        try await reader.raw("SELECT last_error FROM outbox WHERE id = \(bind: id)").first()?
+            .decode(column: "last_error", as: String?.self)
+    }
+}

@@ -1,0 +1,520 @@
+import Foundation
+import Logging
+import SQLKit
+import ServiceLifecycle
+import Synchronization
+import VigilCore
+
+/// The one writer of signatures. Concurrent sign and confirm requests are queued and written
+/// together in a single transaction (group commit); each caller is answered only after that
+/// transaction has committed, so an acknowledged signature survives a crash.
+///
+/// A batch is whatever arrived while the previous batch was being committed, up to
+/// ``SigningSettings/maximumBatchSize`` requests: under light load a request is written at
+/// once, under heavy load one commit (and one fsync) serves hundreds.
+public final class SignatureWriter: Service, Sendable {
+    private let database: any SQLDatabase
+    private let cipher: PersonalDataCipher
+    private let settings: SigningSettings
+    private let random: any RandomSource
+    private let liveCounts: LiveCounts
+    private let now: @Sendable () -> Date
+    private let logger: Logger
+    private let queue = Mutex(Queue())
+    private let mailQueuedContinuation: AsyncStream<Void>.Continuation
+
+    /// Yields after each commit that put e-mail in the outbox, so the mail worker can start at once.
+    public let mailQueued: AsyncStream<Void>
+
+    enum Job: Sendable {
+        case sign(SigningRequest, CheckedContinuation<SigningOutcome, any Error>)
+        case confirm(ConfirmationToken, CheckedContinuation<ConfirmationOutcome, any Error>)
+
+        func fail(_ error: any Error) {
+            switch self {
+            case .sign(_, let continuation): continuation.resume(throwing: error)
+            case .confirm(_, let continuation): continuation.resume(throwing: error)
+            }
+        }
+    }
+
+    struct Queue {
+        var jobs: [Job] = []
+        var accepting = true
+        var waiter: CheckedContinuation<Void, Never>?
+    }
+
+    init(
+        database: any SQLDatabase,
+        cipher: PersonalDataCipher,
+        settings: SigningSettings,
+        random: some RandomSource,
+        liveCounts: LiveCounts,
+        now: @escaping @Sendable () -> Date,
+        logger: Logger
+    ) {
+        self.database = database
+        self.cipher = cipher
+        self.settings = settings
+        self.random = random
+        self.liveCounts = liveCounts
+        self.now = now
+        self.logger = logger
+        (mailQueued, mailQueuedContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    // MARK: Requests
+
+    /// Writes a signature (or re-sends its e-mail) and returns once that is committed.
+    public func sign(_ request: SigningRequest) async throws -> SigningOutcome {
+        try await withCheckedThrowingContinuation { continuation in
+            enqueue(.sign(request, continuation))
+        }
+    }
+
+    /// Confirms the signature a link belongs to and returns once that is committed.
+    public func confirm(_ token: ConfirmationToken) async throws -> ConfirmationOutcome {
+        try await withCheckedThrowingContinuation { continuation in
+            enqueue(.confirm(token, continuation))
+        }
+    }
+
+    private func enqueue(_ job: Job) {
+        let (accepted, waiter) = queue.withLock { queue -> (Bool, CheckedContinuation<Void, Never>?) in
+            guard queue.accepting else { return (false, nil) }
+            queue.jobs.append(job)
+            defer { queue.waiter = nil }
+            return (true, queue.waiter)
+        }
+        guard accepted else {
+            job.fail(StoreError.shuttingDown)
+            return
+        }
+        waiter?.resume()
+    }
+
+    // MARK: Running
+
+    /// Writes batches until graceful shutdown, then finishes what was queued and returns.
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            while let batch = await self.nextBatch() {
+                await self.commit(batch)
+            }
+        } onGracefulShutdown: {
+            self.stopAccepting()
+        }
+        mailQueuedContinuation.finish()
+        // Only reached on cancellation: nothing may wait forever.
+        let leftover = queue.withLock { queue in
+            defer { queue.jobs.removeAll() }
+            queue.accepting = false
+            return queue.jobs
+        }
+        for job in leftover { job.fail(StoreError.shuttingDown) }
+    }
+
+    /// Stops taking requests; those already queued are still written.
+    public func stopAccepting() {
+        let waiter = queue.withLock { queue in
+            queue.accepting = false
+            defer { queue.waiter = nil }
+            return queue.waiter
+        }
+        waiter?.resume()
+    }
+
+    /// The next batch, or `nil` when the writer has stopped and the queue is empty.
+    private func nextBatch() async -> [Job]? {
+        while !Task.isCancelled {
+            let taken = queue.withLock { queue -> [Job]? in
+                if !queue.jobs.isEmpty {
+                    let count = min(queue.jobs.count, settings.maximumBatchSize)
+                    defer { queue.jobs.removeFirst(count) }
+                    return Array(queue.jobs.prefix(count))
+                }
+                return queue.accepting ? nil : []
+            }
+            if let taken { return taken.isEmpty ? nil : taken }
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    let resumeNow = queue.withLock { queue in
+                        if !queue.jobs.isEmpty || !queue.accepting { return true }
+                        queue.waiter = continuation
+                        return false
+                    }
+                    if resumeNow { continuation.resume() }
+                }
+            } onCancel: {
+                self.stopAccepting()
+            }
+        }
+        return nil
+    }
+
+    /// Commits a batch and answers its callers. If the batch fails as a whole, each request
+    /// is retried alone so that one bad request cannot sink the others.
+    private func commit(_ batch: [Job]) async {
+        do {
+            let result = try await write(batch)
+            liveCounts.update(result.counts)
+            if result.queuedMail { mailQueuedContinuation.yield() }
+            for (job, answer) in zip(batch, result.answers) {
+                switch (job, answer) {
+                case (.sign(_, let continuation), .signed(let outcome)): continuation.resume(returning: outcome)
+                case (.confirm(_, let continuation), .confirmed(let outcome)): continuation.resume(returning: outcome)
+                default: job.fail(StoreError.corruptRow(table: "signatures", problem: "writer answered out of order"))
+                }
+            }
+        } catch {
+            if batch.count > 1 {
+                logger.warning("batch of \(batch.count) failed (\(error)); writing its requests one by one")
+                for job in batch { await commit([job]) }
+            } else {
+                logger.error("signature write failed: \(error)")
+                for job in batch { job.fail(error) }
+            }
+        }
+    }
+
+    // MARK: The transaction
+
+    enum Answer {
+        case signed(SigningOutcome)
+        case confirmed(ConfirmationOutcome)
+    }
+
+    struct BatchResult {
+        var answers: [Answer]
+        var counts: [Int64: PetitionCounts]
+        var queuedMail: Bool
+    }
+
+    private func write(_ batch: [Job]) async throws -> BatchResult {
+        let moment = now()
+        var signing: [(index: Int, request: SigningRequest)] = []
+        var confirming: [(index: Int, token: ConfirmationToken)] = []
+        for (index, job) in batch.enumerated() {
+            switch job {
+            case .sign(let request, _): signing.append((index, request))
+            case .confirm(let token, _): confirming.append((index, token))
+            }
+        }
+
+        try await database.raw("BEGIN IMMEDIATE").run()
+        do {
+            var answers = [Answer?](repeating: nil, count: batch.count)
+            var changes = CounterChanges()
+            var mail: [QueuedMail] = []
+            for (position, outcome) in try await writeSignatures(signing, at: moment, changes: &changes, mail: &mail) {
+                answers[position] = .signed(outcome)
+            }
+            for (position, outcome) in try await confirmSignatures(confirming, at: moment, changes: &changes) {
+                answers[position] = .confirmed(outcome)
+            }
+            try await apply(changes)
+            try await insert(mail, at: moment)
+            let counts = changes.isEmpty ? [:] : try await Store.readCounts(from: database, petitionIDs: changes.petitionIDs)
+            try await database.raw("COMMIT").run()
+            return BatchResult(answers: answers.compactMap { $0 }, counts: counts, queuedMail: !mail.isEmpty)
+        } catch {
+            try? await database.raw("ROLLBACK").run()
+            throw error
+        }
+    }
+
+    /// Counter changes gathered over a batch and applied with one statement per counter.
+    struct CounterChanges {
+        var confirmed: [Int64: Int] = [:]
+        var held: [Int64: Int] = [:]
+        var byCountry: [Int64: [String: Int]] = [:]
+
+        var isEmpty: Bool { petitionIDs.isEmpty }
+        var petitionIDs: [Int64] { Array(Set(confirmed.keys).union(held.keys)).sorted() }
+    }
+
+    private struct ExistingSignature {
+        var id: Int64?
+        var status: String
+        var lastMailedAt: Int64?
+    }
+
+    /// Inserts new signatures and updates re-submitted ones, returning each request's outcome.
+    private func writeSignatures(
+        _ requests: [(index: Int, request: SigningRequest)],
+        at moment: Date,
+        changes: inout CounterChanges,
+        mail: inout [QueuedMail]
+    ) async throws -> [(Int, SigningOutcome)] {
+        guard !requests.isEmpty else { return [] }
+        let nowMS = moment.storedMilliseconds
+        let noTime = Int64?.none
+        let noText = String?.none
+        let mailIntervalMS = Int64(settings.mailInterval.components.seconds * 1000)
+        let expiresMS = moment.addingTimeInterval(Double(settings.confirmationLifetime.components.seconds)).storedMilliseconds
+        var outcomes: [(Int, SigningOutcome)] = []
+        var newRows: [SQLQueryString] = []
+        var updates: [SQLQueryString] = []
+
+        let byPetition = Dictionary(grouping: requests, by: { $0.request.petitionID })
+        for (petitionID, group) in byPetition.sorted(by: { $0.key < $1.key }) {
+            let indexes = group.map { cipher.blindIndex(ofNormalisedEmail: $0.request.signature.email.normalised) }
+            var existing: [String: ExistingSignature] = [:]
+            let rows = try await database.raw(
+                """
+                SELECT id, email_index, status, last_mailed_at FROM signatures
+                WHERE petition_id = \(bind: petitionID) AND email_index IN (\(binds: Array(Set(indexes))))
+                """
+            ).all()
+            for row in rows {
+                existing[try row.decode(column: "email_index", as: String.self)] = ExistingSignature(
+                    id: try row.decode(column: "id", as: Int64.self),
+                    status: try row.decode(column: "status", as: String.self),
+                    lastMailedAt: try row.decode(column: "last_mailed_at", as: Int64?.self)
+                )
+            }
+
+            for ((position, request), emailIndex) in zip(group, indexes) {
+                let signature = request.signature
+                let details = SignerDetails(
+                    name: signature.name,
+                    email: signature.email.address,
+                    city: signature.city,
+                    comment: signature.comment
+                )
+                let sealed = Data(try cipher.seal(json: details))
+                let token = ConfirmationToken(random: random)
+                let confirmationMail = QueuedMail(
+                    kind: .confirmSignature,
+                    language: request.language.rawValue,
+                    recipient: signature.email.address,
+                    fields: ["name": signature.name, "petition_id": String(petitionID), "token": token.text]
+                )
+                let recentlyMailed = { (previous: ExistingSignature) in
+                    previous.lastMailedAt.map { nowMS - $0 < mailIntervalMS } ?? false
+                }
+
+                guard var previous = existing[emailIndex] else {
+                    // A first signature from this address.
+                    let status = request.hold == nil ? "pending" : "held"
+                    newRows.append(
+                        """
+                        (\(bind: petitionID), \(bind: emailIndex), \(bind: sealed), \(bind: signature.country.code),
+                         \(bind: request.language.rawValue), \(bind: request.textHash), \(bind: signature.showNamePublicly),
+                         \(bind: signature.keepInformed), \(bind: status), \(bind: request.hold?.rawValue),
+                         \(bind: request.clientHash), \(bind: request.hold == nil ? token.hash : noText),
+                         \(bind: request.hold == nil ? expiresMS : noTime), \(bind: nowMS), \(bind: request.hold == nil ? nowMS : noTime))
+                        """
+                    )
+                    existing[emailIndex] = ExistingSignature(
+                        id: nil,
+                        status: status,
+                        lastMailedAt: request.hold == nil ? nowMS : nil
+                    )
+                    if let hold = request.hold {
+                        changes.held[petitionID, default: 0] += 1
+                        outcomes.append((position, .held(hold)))
+                    } else {
+                        mail.append(confirmationMail)
+                        outcomes.append((position, .confirmationQueued))
+                    }
+                    continue
+                }
+
+                if let hold = request.hold {
+                    outcomes.append((position, .held(hold)))
+                    continue
+                }
+                if recentlyMailed(previous) {
+                    outcomes.append((position, .mailSuppressed))
+                    continue
+                }
+                switch previous.status {
+                case "confirmed":
+                    mail.append(
+                        QueuedMail(
+                            kind: .alreadySigned,
+                            language: request.language.rawValue,
+                            recipient: signature.email.address,
+                            fields: ["name": signature.name, "petition_id": String(petitionID)]
+                        )
+                    )
+                    outcomes.append((position, .alreadySignedNoticeQueued))
+                    if let id = previous.id {
+                        updates.append("UPDATE signatures SET last_mailed_at = \(bind: nowMS) WHERE id = \(bind: id)")
+                    }
+                default:
+                    // Pending or held: the newest submission replaces the details and gets a fresh link.
+                    if previous.status == "held" { changes.held[petitionID, default: 0] -= 1 }
+                    mail.append(confirmationMail)
+                    outcomes.append((position, .confirmationQueued))
+                    let match: SQLQueryString = previous.id.map { "id = \(bind: $0)" }
+                        ?? "petition_id = \(bind: petitionID) AND email_index = \(bind: emailIndex)"
+                    updates.append(
+                        """
+                        UPDATE signatures SET status = 'pending', hold_reason = NULL, personal_data = \(bind: sealed),
+                            country = \(bind: signature.country.code), language = \(bind: request.language.rawValue),
+                            text_hash = \(bind: request.textHash), show_name_publicly = \(bind: signature.showNamePublicly),
+                            keep_informed = \(bind: signature.keepInformed), token_hash = \(bind: token.hash),
+                            token_expires_at = \(bind: expiresMS), last_mailed_at = \(bind: nowMS)
+                        """ + " WHERE " + match
+                    )
+                }
+                previous.status = "pending"
+                previous.lastMailedAt = nowMS
+                existing[emailIndex] = previous
+            }
+        }
+
+        if !newRows.isEmpty {
+            try await database.raw(
+                """
+                INSERT INTO signatures (petition_id, email_index, personal_data, country, language, text_hash,
+                    show_name_publicly, keep_informed, status, hold_reason, client_hash, token_hash,
+                    token_expires_at, created_at, last_mailed_at)
+                VALUES
+                """ + newRows.joined(separator: ", ")
+            ).run()
+        }
+        for update in updates {
+            try await database.raw(update).run()
+        }
+        return outcomes
+    }
+
+    /// Confirms pending signatures by token and numbers them in order of confirmation.
+    private func confirmSignatures(
+        _ requests: [(index: Int, token: ConfirmationToken)],
+        at moment: Date,
+        changes: inout CounterChanges
+    ) async throws -> [(Int, ConfirmationOutcome)] {
+        guard !requests.isEmpty else { return [] }
+        let nowMS = moment.storedMilliseconds
+        struct Found {
+            var id: Int64
+            var petitionID: Int64
+            var status: String
+            var country: String
+            var expiresAt: Int64?
+            var number: Int?
+        }
+        var found: [String: Found] = [:]
+        let hashes = Array(Set(requests.map(\.token.hash)))
+        for row in try await database.raw(
+            """
+            SELECT id, petition_id, status, country, token_hash, token_expires_at, signer_number
+            FROM signatures WHERE token_hash IN (\(binds: hashes))
+            """
+        ).all() {
+            found[try row.decode(column: "token_hash", as: String.self)] = Found(
+                id: try row.decode(column: "id", as: Int64.self),
+                petitionID: try row.decode(column: "petition_id", as: Int64.self),
+                status: try row.decode(column: "status", as: String.self),
+                country: try row.decode(column: "country", as: String.self),
+                expiresAt: try row.decode(column: "token_expires_at", as: Int64?.self),
+                number: try row.decode(column: "signer_number", as: Int?.self)
+            )
+        }
+
+        var nextNumber: [Int64: Int] = [:]
+        let petitions = Array(Set(found.values.filter { $0.status == "pending" }.map(\.petitionID)))
+        if !petitions.isEmpty {
+            for row in try await database.raw(
+                "SELECT petition_id, confirmed_count FROM petition_counters WHERE petition_id IN (\(binds: petitions))"
+            ).all() {
+                nextNumber[try row.decode(column: "petition_id", as: Int64.self)] =
+                    try row.decode(column: "confirmed_count", as: Int.self) + 1
+            }
+        }
+
+        var outcomes: [(Int, ConfirmationOutcome)] = []
+        var numbered: [(id: Int64, number: Int)] = []
+        for (position, token) in requests {
+            guard var signature = found[token.hash] else {
+                outcomes.append((position, .unknown))
+                continue
+            }
+            switch signature.status {
+            case "confirmed":
+                outcomes.append((position, .alreadyConfirmed(petitionID: signature.petitionID, signerNumber: signature.number ?? 0)))
+            case "pending" where (signature.expiresAt ?? 0) < nowMS:
+                outcomes.append((position, .expired(petitionID: signature.petitionID)))
+            case "pending":
+                guard let number = nextNumber[signature.petitionID] else {
+                    throw StoreError.corruptRow(table: "petition_counters", problem: "no counter row for petition \(signature.petitionID)")
+                }
+                nextNumber[signature.petitionID] = number + 1
+                numbered.append((signature.id, number))
+                changes.confirmed[signature.petitionID, default: 0] += 1
+                changes.byCountry[signature.petitionID, default: [:]][signature.country, default: 0] += 1
+                signature.status = "confirmed"
+                signature.number = number
+                found[token.hash] = signature
+                outcomes.append((position, .confirmed(petitionID: signature.petitionID, signerNumber: number)))
+            default:
+                outcomes.append((position, .unknown))
+            }
+        }
+
+        if !numbered.isEmpty {
+            let cases = numbered.map { "WHEN \(bind: $0.id) THEN \(bind: $0.number)" as SQLQueryString }
+            try await database.raw(
+                "UPDATE signatures SET status = 'confirmed', confirmed_at = \(bind: nowMS), signer_number = CASE id "
+                    + cases.joined(separator: " ")
+                    + " END WHERE id IN (\(binds: numbered.map(\.id)))"
+            ).run()
+        }
+        return outcomes
+    }
+
+    /// Adds the batch's changes to the counters, one statement per petition and one for countries.
+    private func apply(_ changes: CounterChanges) async throws {
+        for petitionID in changes.petitionIDs {
+            try await database.raw(
+                """
+                UPDATE petition_counters
+                SET confirmed_count = confirmed_count + \(bind: changes.confirmed[petitionID] ?? 0),
+                    held_count = held_count + \(bind: changes.held[petitionID] ?? 0),
+                    version = version + 1
+                WHERE petition_id = \(bind: petitionID)
+                """
+            ).run()
+        }
+        let countryRows = changes.byCountry.sorted { $0.key < $1.key }.flatMap { petitionID, countries in
+            countries.sorted { $0.key < $1.key }.map { country, added in
+                "(\(bind: petitionID), \(bind: country), \(bind: added))" as SQLQueryString
+            }
+        }
+        if !countryRows.isEmpty {
+            try await database.raw(
+                "INSERT INTO country_counts (petition_id, country, confirmed_count) VALUES "
+                    + countryRows.joined(separator: ", ")
+                    + """
+                     ON CONFLICT (petition_id, country)
+                    DO UPDATE SET confirmed_count = country_counts.confirmed_count + excluded.confirmed_count
+                    """
+            ).run()
+        }
+    }
+
+    /// Puts the batch's e-mails in the outbox, in the same transaction as the signatures.
+    private func insert(_ mail: [QueuedMail], at moment: Date) async throws {
+        guard !mail.isEmpty else { return }
+        let nowMS = moment.storedMilliseconds
+        let rows = try mail.map { message -> SQLQueryString in
+            let recipient = Data(try cipher.seal(Array(message.recipient.utf8)))
+            let payload = Data(try cipher.seal(json: message.fields))
+            let messageID = random.bytes(16).hexString
+            return """
+                (\(bind: message.kind.rawValue), \(bind: message.language), \(bind: recipient), \(bind: payload),
+                 'queued', 0, \(bind: nowMS), \(bind: messageID), \(bind: nowMS))
+                """
+        }
+        try await database.raw(
+            """
+            INSERT INTO outbox (kind, language, recipient, payload, status, attempts, next_attempt_at, message_id, created_at)
+            VALUES
+            """ + rows.joined(separator: ", ")
+        ).run()
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import SQLKit
+import VigilCore
+
+/// Where a signature stands, as seen through its confirmation link.
+public struct SignatureStanding: Sendable, Equatable {
+    public enum Status: String, Sendable {
+        case pending, confirmed, held
+    }
+
+    public let petitionID: Int64
+    public let status: Status
+    /// The signer's place among those confirmed here, once confirmed.
+    public let signerNumber: Int?
+    /// Whether the link can no longer confirm.
+    public let linkExpired: Bool
+}
+
+extension Store {
+    /// Looks up the signature a confirmation link belongs to, without changing anything.
+    public func signatureStanding(token: ConfirmationToken) async throws -> SignatureStanding? {
+        guard let row = try await reader.raw(
+            """
+            SELECT petition_id, status, signer_number, token_expires_at
+            FROM signatures WHERE token_hash = \(bind: token.hash)
+            """
+        ).first() else { return nil }
+        let statusText = try row.decode(column: "status", as: String.self)
+        guard let status = SignatureStanding.Status(rawValue: statusText) else {
+            throw StoreError.corruptRow(table: "signatures", problem: "status '\(statusText)'")
+        }
+        let expiresAt = try row.decode(column: "token_expires_at", as: Int64?.self) ?? 0
+        return SignatureStanding(
+            petitionID: try row.decode(column: "petition_id", as: Int64.self),
+            status: status,
+            signerNumber: try row.decode(column: "signer_number", as: Int?.self),
+            linkExpired: status == .pending && expiresAt < now().storedMilliseconds
+        )
+    }
+
+    /// Counts a petition's signatures row by row, by status. For checks and tests only: pages
+    /// read ``LiveCounts`` instead.
+    public func recount(petitionID: Int64) async throws -> (confirmed: Int, pending: Int, held: Int, byCountry: [String: Int]) {
+        var result = (confirmed: 0, pending: 0, held: 0, byCountry: [String: Int]())
+        for row in try await reader.raw(
+            "SELECT status, COUNT(*) AS n FROM signatures WHERE petition_id = \(bind: petitionID) GROUP BY status"
+        ).all() {
+            let count = try row.decode(column: "n", as: Int.self)
+            switch try row.decode(column: "status", as: String.self) {
+            case "confirmed": result.confirmed = count
+            case "pending": result.pending = count
+            case "held": result.held = count
+            default: break
+            }
+        }
+        for row in try await reader.raw(
+            """
+            SELECT country, COUNT(*) AS n FROM signatures
+            WHERE petition_id = \(bind: petitionID) AND status = 'confirmed' GROUP BY country
+            """
+        ).all() {
+            result.byCountry[try row.decode(column: "country", as: String.self)] = try row.decode(column: "n", as: Int.self)
+        }
+        return result
+    }
+
+    /// The counters as stored, read from the database rather than from memory.
+    public func storedCounts(petitionID: Int64) async throws -> PetitionCounts {
+        try await Self.readCounts(from: reader, petitionIDs: [petitionID])[petitionID] ?? PetitionCounts()
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Logging
+import SQLKit
+import VigilCore
+
+/// The one object that owns Vigil's database: it opens it, migrates it, and exposes named,
+/// consistent reads and writes. Signature writes go through its ``signatureWriter``.
+public final class Store: Sendable {
+    let connections: SQLiteConnections
+    let cipher: PersonalDataCipher
+    let now: @Sendable () -> Date
+    let logger: Logger
+    /// Confirmed counts per petition, kept in memory so no page view counts rows.
+    public let liveCounts: LiveCounts
+    /// The single writer that batches signing and confirming into group commits.
+    public let signatureWriter: SignatureWriter
+
+    /// Opens (or creates) a SQLite database file and brings its schema up to date.
+    ///
+    /// - Parameters:
+    ///   - path: the database file; its folder must exist.
+    ///   - cipher: seals signers' personal data; its key must be kept outside the database.
+    ///   - settings: how signatures are written and confirmed.
+    ///   - now: the clock, passed in so tests can move time.
+    public static func openSQLite(
+        path: String,
+        cipher: PersonalDataCipher,
+        settings: SigningSettings = SigningSettings(),
+        durability: Durability = .full,
+        readerCount: Int = 4,
+        random: some RandomSource = SystemRandomSource(),
+        now: @escaping @Sendable () -> Date = { Date() },
+        logger: Logger = Logger(label: "vigil.store")
+    ) async throws -> Store {
+        let connections = try await SQLiteConnections.open(
+            path: path,
+            readerCount: readerCount,
+            synchronous: durability == .full ? .full : .normal,
+            logger: logger
+        )
+        do {
+            try await Self.migrate(connections.otherWrites, logger: logger, now: now)
+            let liveCounts = LiveCounts()
+            let store = Store(
+                connections: connections,
+                cipher: cipher,
+                liveCounts: liveCounts,
+                writer: SignatureWriter(
+                    database: connections.signatureWriter,
+                    cipher: cipher,
+                    settings: settings,
+                    random: random,
+                    liveCounts: liveCounts,
+                    now: now,
+                    logger: logger
+                ),
+                now: now,
+                logger: logger
+            )
+            try await store.reloadLiveCounts()
+            return store
+        } catch {
+            await connections.close()
+            throw error
+        }
+    }
+
+    private init(
+        connections: SQLiteConnections,
+        cipher: PersonalDataCipher,
+        liveCounts: LiveCounts,
+        writer: SignatureWriter,
+        now: @escaping @Sendable () -> Date,
+        logger: Logger
+    ) {
+        self.connections = connections
+        self.cipher = cipher
+        self.liveCounts = liveCounts
+        self.signatureWriter = writer
+        self.now = now
+        self.logger = logger
+    }
+
+    /// How hard each commit works to survive a power cut.
+    public enum Durability: String, Sendable {
+        /// Every acknowledged signature is on disk before the answer (SQLite `synchronous=FULL`).
+        case full
+        /// Safe if the process dies, may lose the last commits if the machine loses power (`NORMAL`).
+        case normal
+    }
+
+    /// Closes every connection. Stop the signature writer first.
+    public func close() async {
+        await connections.close()
+    }
+
+    /// A read-only connection for queries.
+    var reader: any SQLDatabase { connections.reader }
+
+    /// Reloads the in-memory counts of every petition from the counter tables.
+    func reloadLiveCounts() async throws {
+        let counts = try await Self.readCounts(from: reader, petitionIDs: nil)
+        liveCounts.replace(counts)
+    }
+}
+
+extension Date {
+    /// Milliseconds since 1970, the form times take in the database.
+    var storedMilliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+
+    /// A date from milliseconds since 1970.
+    init(storedMilliseconds: Int64) {
+        self.init(timeIntervalSince1970: Double(storedMilliseconds) / 1000)
+    }
+}

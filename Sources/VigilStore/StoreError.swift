@@ -1,0 +1,23 @@
+/// What can go wrong in the store, in words an operator can act on.
+public enum StoreError: Error, Sendable, CustomStringConvertible {
+    /// The data folder or a key file could not be created or read.
+    case dataDirectory(String)
+    /// A campaign content file is missing or malformed; the message names the file and the field.
+    case content(file: String, problem: String)
+    /// A row read from the database does not have the expected shape.
+    case corruptRow(table: String, problem: String)
+    /// The signature writer is stopping and takes no more work.
+    case shuttingDown
+    /// Something the caller referred to does not exist.
+    case notFound(String)
+
+    public var description: String {
+        switch self {
+        case .dataDirectory(let message): "data folder: \(message)"
+        case .content(let file, let problem): "campaign content \(file): \(problem)"
+        case .corruptRow(let table, let problem): "unexpected row in \(table): \(problem)"
+        case .shuttingDown: "the signature writer is shutting down"
+        case .notFound(let what): "not found: \(what)"
+        }
+    }
+}

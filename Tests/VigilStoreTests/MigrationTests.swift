@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+import VigilCore
+@testable import VigilStore
+
+@Suite("Migrations")
+struct MigrationTests {
+    @Test("reopening a migrated database applies nothing twice and keeps the data")
+    func reopen() async throws {
+        let test = try await TestStore.make()
+        let path = test.folder.appendingPathComponent("vigil.sqlite").path
+        let request = try await test.request(email: "keep@example.org")
+        _ = try await test.store.signatureWriter.sign(request)
+        test.store.signatureWriter.stopAccepting()
+        _ = try? await test.writerTask.value
+        await test.store.close()
+
+        let reopened = try await Store.openSQLite(path: path, cipher: PersonalDataCipher(masterKey: TestStore.masterKey))
+        let petition = try #require(try await reopened.petition(slug: "osce-moscow-mechanism"))
+        #expect(try await reopened.recount(petitionID: petition.id).pending == 1)
+        #expect(try await reopened.hasContent())
+        await reopened.close()
+        try? FileManager.default.removeItem(at: test.folder)
+    }
+
+    @Test("a database from a newer Vigil is refused with a clear message")
+    func newerSchema() async throws {
+        let test = try await TestStore.make(loadContent: false)
+        defer { try? FileManager.default.removeItem(at: test.folder) }
+        let path = test.folder.appendingPathComponent("vigil.sqlite").path
+        try await test.store.connections.otherWrites.raw(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)"
+        ).run()
+        test.store.signatureWriter.stopAccepting()
+        _ = try? await test.writerTask.value
+        await test.store.close()
+
+        await #expect {
+            try await Store.openSQLite(path: path, cipher: PersonalDataCipher(masterKey: TestStore.masterKey))
+        } throws: { error in
+            "\(error)".contains("newer than this build")
+        }
+    }
+}

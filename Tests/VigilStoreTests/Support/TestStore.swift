@@ -1,0 +1,101 @@
+import Foundation
+import Logging
+import Synchronization
+import VigilCore
+@testable import VigilStore
+
+/// A clock tests can move forward.
+final class TestClock: Sendable {
+    private let current = Mutex(Date(timeIntervalSince1970: 1_790_000_000))
+
+    var now: Date { current.withLock { $0 } }
+
+    func advance(by seconds: TimeInterval) {
+        current.withLock { $0 = $0.addingTimeInterval(seconds) }
+    }
+}
+
+/// A store on a fresh SQLite file in a temporary folder, loaded with the repository's
+/// `Content/`, with its signature writer running.
+struct TestStore {
+    let store: Store
+    let folder: URL
+    let clock: TestClock
+    let writerTask: Task<Void, any Error>
+
+    static let masterKey = [UInt8](repeating: 7, count: PersonalDataCipher.masterKeyByteCount)
+    static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+    }
+    static var quietLogger: Logger {
+        var logger = Logger(label: "vigil.test")
+        logger.logLevel = .warning
+        return logger
+    }
+    static var contentFolder: URL { repositoryRoot.appendingPathComponent("Content") }
+
+    static func make(
+        settings: SigningSettings = SigningSettings(),
+        durability: Store.Durability = .normal,
+        loadContent: Bool = true
+    ) async throws -> TestStore {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let clock = TestClock()
+        let store = try await Store.openSQLite(
+            path: folder.appendingPathComponent("vigil.sqlite").path,
+            cipher: PersonalDataCipher(masterKey: masterKey),
+            settings: settings,
+            durability: durability,
+            now: { clock.now },
+            logger: quietLogger
+        )
+        if loadContent {
+            try await store.importContent(try CampaignContent.load(from: contentFolder))
+        }
+        let writer = store.signatureWriter
+        let writerTask = Task { try await writer.run() }
+        return TestStore(store: store, folder: folder, clock: clock, writerTask: writerTask)
+    }
+
+    /// Stops the writer after it finished its queue, closes the database and removes the folder.
+    func shutdown() async {
+        store.signatureWriter.stopAccepting()
+        _ = try? await writerTask.value
+        await store.close()
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// The campaign's petition.
+    func petition() async throws -> Petition {
+        guard let petition = try await store.petition(slug: "osce-moscow-mechanism") else {
+            throw StoreError.notFound("osce-moscow-mechanism")
+        }
+        return petition
+    }
+
+    /// A valid signing request for an address, from a country.
+    func request(
+        email: String,
+        name: String = "Ani Hakobyan",
+        country: String = "FR",
+        hold: HoldReason? = nil
+    ) async throws -> SigningRequest {
+        let form = SignatureForm(name: name, email: email, country: country)
+        let signature = try form.validated().get()
+        return SigningRequest(
+            petitionID: try await petition().id,
+            signature: signature,
+            language: .english,
+            textHash: "test-text-hash",
+            hold: hold
+        )
+    }
+
+    /// The confirmation token in the newest queued confirmation e-mail to `address`.
+    func confirmationToken(for address: String) async throws -> ConfirmationToken? {
+        let mail = try await store.unsentMail().last { $0.recipient == address && $0.kind == .confirmSignature }
+        return mail?.fields["token"].flatMap { ConfirmationToken(link: $0) }
+    }
+}
