@@ -1,0 +1,44 @@
+import Foundation
+
+/// An e-mail ready to send: a plain-text message in UTF-8.
+public struct MailMessage: Sendable, Equatable {
+    /// A mailbox: an address with an optional display name.
+    public struct Mailbox: Sendable, Equatable {
+        public var name: String?
+        public var address: String
+
+        public init(name: String? = nil, address: String) {
+            self.name = name
+            self.address = address
+        }
+    }
+
+    public var from: Mailbox
+    public var to: Mailbox
+    public var subject: String
+    public var body: String
+    /// The full Message-ID, with angle brackets. It stays the same on every attempt to send the
+    /// message, so a receiver can recognise a repeat.
+    public var messageID: String
+    public var date: Date
+    /// The link the message is about, which the file transport logs for development.
+    public var link: String?
+
+    public init(
+        from: Mailbox,
+        to: Mailbox,
+        subject: String,
+        body: String,
+        messageID: String,
+        date: Date,
+        link: String? = nil
+    ) {
+        self.from = from
+        self.to = to
+        self.subject = subject
+        self.body = body
+        self.messageID = messageID
+        self.date = date
+        self.link = link
+    }
+}
