@@ -1,41 +1,42 @@
 import Foundation
 import Testing
 import VigilCore
+import VigilTestSupport
 @testable import VigilStore
 
 @Suite("Campaign content")
 struct CampaignContentTests {
     @Test("the default campaign loads with its petition, 23 detainees and the 57 OSCE states")
     func defaultCampaign() async throws {
-        let test = try await TestStore.make()
-        defer { Task { await test.shutdown() } }
-        let petition = try await test.petition()
-        #expect(petition.goal == 5500)
-        #expect(petition.state == .open)
-        #expect(petition.organisation == "osce")
+        try await TestStore.with { test in
+            let petition = try await test.petition()
+            #expect(petition.goal == 5500)
+            #expect(petition.state == .open)
+            #expect(petition.organisation == "osce")
 
-        let text = try #require(try await test.store.currentText(petitionID: petition.id, language: .english))
-        #expect(text.addressees.count == 3)
-        #expect(text.addressees.contains { $0.contains("Chairperson-in-Office") })
-        #expect(text.addressees.contains { $0.contains("Secretary General") })
-        #expect(text.addressees.contains { $0.contains("ODIHR") })
+            let text = try #require(try await test.store.currentText(petitionID: petition.id, language: .english))
+            #expect(text.addressees.count == 3)
+            #expect(text.addressees.contains { $0.contains("Chairperson-in-Office") })
+            #expect(text.addressees.contains { $0.contains("Secretary General") })
+            #expect(text.addressees.contains { $0.contains("ODIHR") })
 
-        let tallies = try await test.store.externalTallies(petitionID: petition.id)
-        #expect(tallies.count == 1)
-        #expect(tallies.first?.count == 3807)
-        #expect(tallies.first?.sourceName == "armeniancause.net")
-        #expect(tallies.first?.countedOn == nil)
+            let tallies = try await test.store.externalTallies(petitionID: petition.id)
+            #expect(tallies.count == 1)
+            #expect(tallies.first?.count == 3807)
+            #expect(tallies.first?.sourceName == "armeniancause.net")
+            #expect(tallies.first?.countedOn == nil)
 
-        let detainees = try await test.store.detainees(petitionID: petition.id)
-        #expect(detainees.count == 23)
-        let byCategory = Dictionary(grouping: detainees, by: \.category).mapValues(\.count)
-        #expect(byCategory == [.politicalPrisoner: 8, .civilian: 6, .prisonerOfWar: 9])
-        #expect(detainees.first?.displayName == "Davit Babayan")
+            let detainees = try await test.store.detainees(petitionID: petition.id)
+            #expect(detainees.count == 23)
+            let byCategory = Dictionary(grouping: detainees, by: \.category).mapValues(\.count)
+            #expect(byCategory == [.politicalPrisoner: 8, .civilian: 6, .prisonerOfWar: 9])
+            #expect(detainees.first?.displayName == "Davit Babayan")
 
-        let members = try await test.store.memberCountries(ofOrganisation: "osce")
-        #expect(members.count == 57)
-        #expect(members.contains(Country(code: "AM")!) && members.contains(Country(code: "AZ")!))
-        #expect(try await test.store.hasContent())
+            let members = try await test.store.memberCountries(ofOrganisation: "osce")
+            #expect(members.count == 57)
+            #expect(members.contains(Country(code: "AM")!) && members.contains(Country(code: "AZ")!))
+            #expect(try await test.store.hasContent())
+        }
     }
 
     @Test("a content file with a bad field is refused with the file and field named")

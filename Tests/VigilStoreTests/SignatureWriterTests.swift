@@ -1,202 +1,203 @@
 import Foundation
 import Testing
 import VigilCore
+import VigilTestSupport
 @testable import VigilStore
 
 @Suite("Signature writer")
 struct SignatureWriterTests {
     @Test("signing queues a confirmation; confirming counts the signature once and numbers it")
     func signAndConfirm() async throws {
-        let test = try await TestStore.make()
-        defer { Task { await test.shutdown() } }
-        let petition = try await test.petition()
-        let writer = test.store.signatureWriter
+        try await TestStore.with { test in
+            let petition = try await test.petition()
+            let writer = test.store.signatureWriter
 
-        let outcome = try await writer.sign(try await test.request(email: "Ani.Hakobyan@example.org"))
-        #expect(outcome == .confirmationQueued)
-        #expect(test.store.liveCounts.counts(forPetition: petition.id).confirmed == 0)
-        let token = try #require(try await test.confirmationToken(for: "Ani.Hakobyan@example.org"))
+            let outcome = try await writer.sign(try await test.request(email: "Ani.Hakobyan@example.org"))
+            #expect(outcome == .confirmationQueued)
+            #expect(test.store.liveCounts.counts(forPetition: petition.id).confirmed == 0)
+            let token = try #require(try await test.confirmationToken(for: "Ani.Hakobyan@example.org"))
 
-        let standing = try await test.store.signatureStanding(token: token)
-        #expect(standing?.status == .pending)
-        #expect(standing?.linkExpired == false)
+            let standing = try await test.store.signatureStanding(token: token)
+            #expect(standing?.status == .pending)
+            #expect(standing?.linkExpired == false)
 
-        #expect(try await writer.confirm(token) == .confirmed(petitionID: petition.id, signerNumber: 1))
-        #expect(try await writer.confirm(token) == .alreadyConfirmed(petitionID: petition.id, signerNumber: 1))
+            #expect(try await writer.confirm(token) == .confirmed(petitionID: petition.id, signerNumber: 1))
+            #expect(try await writer.confirm(token) == .alreadyConfirmed(petitionID: petition.id, signerNumber: 1))
 
-        let counts = test.store.liveCounts.counts(forPetition: petition.id)
-        #expect(counts.confirmed == 1)
-        #expect(counts.byCountry == ["FR": 1])
-        #expect(try await test.store.storedCounts(petitionID: petition.id) == counts)
-        #expect(try await test.store.signatureStanding(token: token)?.signerNumber == 1)
+            let counts = test.store.liveCounts.counts(forPetition: petition.id)
+            #expect(counts.confirmed == 1)
+            #expect(counts.byCountry == ["FR": 1])
+            #expect(try await test.store.storedCounts(petitionID: petition.id) == counts)
+            #expect(try await test.store.signatureStanding(token: token)?.signerNumber == 1)
+        }
     }
 
     @Test("an address signing again is never counted twice, and is told it already signed")
     func duplicateAddress() async throws {
-        let test = try await TestStore.make()
-        defer { Task { await test.shutdown() } }
-        let petition = try await test.petition()
-        let writer = test.store.signatureWriter
+        try await TestStore.with { test in
+            let petition = try await test.petition()
+            let writer = test.store.signatureWriter
 
-        #expect(try await writer.sign(try await test.request(email: "jane.doe+osce@gmail.com")) == .confirmationQueued)
-        let token = try #require(try await test.confirmationToken(for: "jane.doe+osce@gmail.com"))
-        #expect(try await writer.confirm(token) == .confirmed(petitionID: petition.id, signerNumber: 1))
+            #expect(try await writer.sign(try await test.request(email: "jane.doe+osce@gmail.com")) == .confirmationQueued)
+            let token = try #require(try await test.confirmationToken(for: "jane.doe+osce@gmail.com"))
+            #expect(try await writer.confirm(token) == .confirmed(petitionID: petition.id, signerNumber: 1))
 
-        // Same mailbox, written differently, straight away: nothing more is sent.
-        #expect(try await writer.sign(try await test.request(email: "JaneDoe@googlemail.com")) == .mailSuppressed)
-        // Later, the owner of the address is told it already signed.
-        test.clock.advance(by: 3600)
-        #expect(try await writer.sign(try await test.request(email: "JaneDoe@googlemail.com")) == .alreadySignedNoticeQueued)
-        let notices = try await test.store.unsentMail().filter { $0.kind == .alreadySigned }
-        // Mail goes to the address as typed; only duplicate detection uses the normalised form.
-        #expect(notices.map(\.recipient) == ["JaneDoe@googlemail.com"])
+            // Same mailbox, written differently, straight away: nothing more is sent.
+            #expect(try await writer.sign(try await test.request(email: "JaneDoe@googlemail.com")) == .mailSuppressed)
+            // Later, the owner of the address is told it already signed.
+            test.clock.advance(by: 3600)
+            #expect(try await writer.sign(try await test.request(email: "JaneDoe@googlemail.com")) == .alreadySignedNoticeQueued)
+            let notices = try await test.store.unsentMail().filter { $0.kind == .alreadySigned }
+            // Mail goes to the address as typed; only duplicate detection uses the normalised form.
+            #expect(notices.map(\.recipient) == ["JaneDoe@googlemail.com"])
 
-        let recount = try await test.store.recount(petitionID: petition.id)
-        #expect(recount.confirmed == 1 && recount.pending == 0)
-        #expect(test.store.liveCounts.counts(forPetition: petition.id).confirmed == 1)
+            let recount = try await test.store.recount(petitionID: petition.id)
+            #expect(recount.confirmed == 1 && recount.pending == 0)
+            #expect(test.store.liveCounts.counts(forPetition: petition.id).confirmed == 1)
+        }
     }
 
     @Test("signing again before confirming sends a new link and retires the old one")
     func pendingResubmission() async throws {
-        let test = try await TestStore.make()
-        defer { Task { await test.shutdown() } }
-        let writer = test.store.signatureWriter
-        _ = try await writer.sign(try await test.request(email: "late@example.org", name: "First Typo"))
-        let first = try #require(try await test.confirmationToken(for: "late@example.org"))
-        test.clock.advance(by: 3600)
-        #expect(try await writer.sign(try await test.request(email: "late@example.org", name: "Right Name")) == .confirmationQueued)
-        let second = try #require(try await test.confirmationToken(for: "late@example.org"))
-        #expect(first != second)
-        #expect(try await writer.confirm(first) == .unknown)
-        guard case .confirmed = try await writer.confirm(second) else {
-            Issue.record("the newest link did not confirm")
-            return
+        try await TestStore.with { test in
+            let writer = test.store.signatureWriter
+            _ = try await writer.sign(try await test.request(email: "late@example.org", name: "First Typo"))
+            let first = try #require(try await test.confirmationToken(for: "late@example.org"))
+            test.clock.advance(by: 3600)
+            #expect(try await writer.sign(try await test.request(email: "late@example.org", name: "Right Name")) == .confirmationQueued)
+            let second = try #require(try await test.confirmationToken(for: "late@example.org"))
+            #expect(first != second)
+            #expect(try await writer.confirm(first) == .unknown)
+            guard case .confirmed = try await writer.confirm(second) else {
+                Issue.record("the newest link did not confirm")
+                return
+            }
+            #expect(try await test.store.recount(petitionID: test.petition().id).confirmed == 1)
         }
-        #expect(try await test.store.recount(petitionID: test.petition().id).confirmed == 1)
     }
 
     @Test("an expired link does not confirm, and signing again gives a working one")
     func expiredLink() async throws {
-        let test = try await TestStore.make(settings: SigningSettings(confirmationLifetime: .seconds(3600)))
-        defer { Task { await test.shutdown() } }
-        let petition = try await test.petition()
-        let writer = test.store.signatureWriter
-        _ = try await writer.sign(try await test.request(email: "slow@example.org"))
-        let token = try #require(try await test.confirmationToken(for: "slow@example.org"))
-        test.clock.advance(by: 3601)
-        #expect(try await test.store.signatureStanding(token: token)?.linkExpired == true)
-        #expect(try await writer.confirm(token) == .expired(petitionID: petition.id))
-        #expect(test.store.liveCounts.counts(forPetition: petition.id).confirmed == 0)
+        try await TestStore.with(settings: SigningSettings(confirmationLifetime: .seconds(3600))) { test in
+            let petition = try await test.petition()
+            let writer = test.store.signatureWriter
+            _ = try await writer.sign(try await test.request(email: "slow@example.org"))
+            let token = try #require(try await test.confirmationToken(for: "slow@example.org"))
+            test.clock.advance(by: 3601)
+            #expect(try await test.store.signatureStanding(token: token)?.linkExpired == true)
+            #expect(try await writer.confirm(token) == .expired(petitionID: petition.id))
+            #expect(test.store.liveCounts.counts(forPetition: petition.id).confirmed == 0)
 
-        #expect(try await writer.sign(try await test.request(email: "slow@example.org")) == .confirmationQueued)
-        let fresh = try #require(try await test.confirmationToken(for: "slow@example.org"))
-        #expect(try await writer.confirm(fresh) == .confirmed(petitionID: petition.id, signerNumber: 1))
+            #expect(try await writer.sign(try await test.request(email: "slow@example.org")) == .confirmationQueued)
+            let fresh = try #require(try await test.confirmationToken(for: "slow@example.org"))
+            #expect(try await writer.confirm(fresh) == .confirmed(petitionID: petition.id, signerNumber: 1))
+        }
     }
 
     @Test("a held signature is stored, not counted and not mailed; a later clean one is sent for confirmation")
     func heldSignature() async throws {
-        let test = try await TestStore.make()
-        defer { Task { await test.shutdown() } }
-        let petition = try await test.petition()
-        let writer = test.store.signatureWriter
-        #expect(try await writer.sign(try await test.request(email: "bot@example.org", hold: .honeypot)) == .held(.honeypot))
-        #expect(try await test.store.unsentMail().isEmpty)
-        var counts = test.store.liveCounts.counts(forPetition: petition.id)
-        #expect(counts.held == 1 && counts.confirmed == 0)
+        try await TestStore.with { test in
+            let petition = try await test.petition()
+            let writer = test.store.signatureWriter
+            #expect(try await writer.sign(try await test.request(email: "bot@example.org", hold: .honeypot)) == .held(.honeypot))
+            #expect(try await test.store.unsentMail().isEmpty)
+            var counts = test.store.liveCounts.counts(forPetition: petition.id)
+            #expect(counts.held == 1 && counts.confirmed == 0)
 
-        #expect(try await writer.sign(try await test.request(email: "bot@example.org")) == .confirmationQueued)
-        counts = test.store.liveCounts.counts(forPetition: petition.id)
-        #expect(counts.held == 0)
-        #expect(try await test.store.recount(petitionID: petition.id).pending == 1)
+            #expect(try await writer.sign(try await test.request(email: "bot@example.org")) == .confirmationQueued)
+            counts = test.store.liveCounts.counts(forPetition: petition.id)
+            #expect(counts.held == 0)
+            #expect(try await test.store.recount(petitionID: petition.id).pending == 1)
+        }
     }
 
     @Test("personal data is stored encrypted: no name or address appears in the database file")
     func personalDataEncrypted() async throws {
-        let test = try await TestStore.make(durability: .full)
-        defer { Task { await test.shutdown() } }
-        _ = try await test.store.signatureWriter.sign(
-            try await test.request(email: "secret.signer@example.org", name: "Zabel Yesayan")
-        )
-        await test.store.close()
-        var bytes = Data()
-        for suffix in ["", "-wal"] {
-            bytes += (try? Data(contentsOf: test.folder.appendingPathComponent("vigil.sqlite" + suffix))) ?? Data()
+        try await TestStore.with(durability: .full) { test in
+            _ = try await test.store.signatureWriter.sign(
+                try await test.request(email: "secret.signer@example.org", name: "Zabel Yesayan")
+            )
+            await test.store.close()
+            var bytes = Data()
+            for suffix in ["", "-wal"] {
+                bytes += (try? Data(contentsOf: test.folder.appendingPathComponent("vigil.sqlite" + suffix))) ?? Data()
+            }
+            #expect(!bytes.isEmpty)
+            #expect(bytes.range(of: Data("secret.signer".utf8)) == nil)
+            #expect(bytes.range(of: Data("Zabel".utf8)) == nil)
         }
-        #expect(!bytes.isEmpty)
-        #expect(bytes.range(of: Data("secret.signer".utf8)) == nil)
-        #expect(bytes.range(of: Data("Zabel".utf8)) == nil)
     }
 
     @Test("500 concurrent signatures give exactly 500 rows, and counters equal a recount after confirming")
     func concurrentSigning() async throws {
-        let test = try await TestStore.make()
-        defer { Task { await test.shutdown() } }
-        let petition = try await test.petition()
-        let writer = test.store.signatureWriter
-        let countries = ["AM", "FR", "US", "RU", "DE", "LB", "CA", "GE"]
-        let requests = try await (0..<500).asyncMap { index in
-            try await test.request(email: "signer\(index)@example.org", country: countries[index % countries.count])
-        }
-
-        let outcomes = try await withThrowingTaskGroup(of: SigningOutcome.self) { group in
-            for request in requests { group.addTask { try await writer.sign(request) } }
-            return try await group.reduce(into: []) { $0.append($1) }
-        }
-        #expect(outcomes.count == 500)
-        #expect(outcomes.allSatisfy { $0 == .confirmationQueued })
-        #expect(try await test.store.recount(petitionID: petition.id).pending == 500)
-
-        let tokens = try await test.store.unsentMail().compactMap { $0.fields["token"].flatMap(ConfirmationToken.init(link:)) }
-        #expect(tokens.count == 500)
-        let numbers = try await withThrowingTaskGroup(of: Int?.self) { group in
-            for token in tokens {
-                group.addTask {
-                    if case .confirmed(_, let number) = try await writer.confirm(token) { return number }
-                    return nil
-                }
+        try await TestStore.with { test in
+            let petition = try await test.petition()
+            let writer = test.store.signatureWriter
+            let countries = ["AM", "FR", "US", "RU", "DE", "LB", "CA", "GE"]
+            let requests = try await (0..<500).asyncMap { index in
+                try await test.request(email: "signer\(index)@example.org", country: countries[index % countries.count])
             }
-            return try await group.reduce(into: []) { $0.append($1) }
-        }
-        #expect(Set(numbers.compactMap { $0 }) == Set(1...500))
 
-        let recount = try await test.store.recount(petitionID: petition.id)
-        let stored = try await test.store.storedCounts(petitionID: petition.id)
-        #expect(recount.confirmed == 500)
-        #expect(stored.confirmed == 500)
-        #expect(stored.byCountry == recount.byCountry)
-        #expect(test.store.liveCounts.counts(forPetition: petition.id) == stored)
+            let outcomes = try await withThrowingTaskGroup(of: SigningOutcome.self) { group in
+                for request in requests { group.addTask { try await writer.sign(request) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(outcomes.count == 500)
+            #expect(outcomes.allSatisfy { $0 == .confirmationQueued })
+            #expect(try await test.store.recount(petitionID: petition.id).pending == 500)
+
+            let tokens = try await test.store.unsentMail().compactMap { $0.fields["token"].flatMap(ConfirmationToken.init(link:)) }
+            #expect(tokens.count == 500)
+            let numbers = try await withThrowingTaskGroup(of: Int?.self) { group in
+                for token in tokens {
+                    group.addTask {
+                        if case .confirmed(_, let number) = try await writer.confirm(token) { return number }
+                        return nil
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(Set(numbers.compactMap { $0 }) == Set(1...500))
+
+            let recount = try await test.store.recount(petitionID: petition.id)
+            let stored = try await test.store.storedCounts(petitionID: petition.id)
+            #expect(recount.confirmed == 500)
+            #expect(stored.confirmed == 500)
+            #expect(stored.byCountry == recount.byCountry)
+            #expect(test.store.liveCounts.counts(forPetition: petition.id) == stored)
+        }
     }
 
     @Test("a read issued right after a commit sees it, under concurrent load")
     func readAfterCommit() async throws {
-        let test = try await TestStore.make()
-        defer { Task { await test.shutdown() } }
-        let writer = test.store.signatureWriter
-        let requests = try await (0..<200).asyncMap { try await test.request(email: "reader\($0)@example.org") }
-        for request in requests { _ = try await writer.sign(request) }
-        let tokens = try await test.store.unsentMail().compactMap { $0.fields["token"].flatMap(ConfirmationToken.init(link:)) }
+        try await TestStore.with { test in
+            let writer = test.store.signatureWriter
+            let requests = try await (0..<200).asyncMap { try await test.request(email: "reader\($0)@example.org") }
+            for request in requests { _ = try await writer.sign(request) }
+            let tokens = try await test.store.unsentMail().compactMap { $0.fields["token"].flatMap(ConfirmationToken.init(link:)) }
 
-        let misses = try await withThrowingTaskGroup(of: Int.self) { group in
-            for token in tokens {
-                group.addTask {
-                    _ = try await writer.confirm(token)
-                    // The very next read, on any reader connection, must see the commit.
-                    let standing = try await test.store.signatureStanding(token: token)
-                    return standing?.status == .confirmed ? 0 : 1
+            let misses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for token in tokens {
+                    group.addTask {
+                        _ = try await writer.confirm(token)
+                        // The very next read, on any reader connection, must see the commit.
+                        let standing = try await test.store.signatureStanding(token: token)
+                        return standing?.status == .confirmed ? 0 : 1
+                    }
                 }
+                return try await group.reduce(0, +)
             }
-            return try await group.reduce(0, +)
+            #expect(misses == 0)
         }
-        #expect(misses == 0)
     }
 
     @Test("requests sent after the writer stopped are refused, never left waiting")
     func stoppedWriter() async throws {
-        let test = try await TestStore.make()
-        defer { Task { await test.shutdown() } }
-        test.store.signatureWriter.stopAccepting()
-        await #expect(throws: StoreError.self) {
-            try await test.store.signatureWriter.sign(try await test.request(email: "late@example.org"))
+        try await TestStore.with { test in
+            test.store.signatureWriter.stopAccepting()
+            await #expect(throws: StoreError.self) {
+                try await test.store.signatureWriter.sign(try await test.request(email: "late@example.org"))
+            }
         }
     }
 }

@@ -288,7 +288,12 @@ public final class SignatureWriter: Service, Sendable {
                     kind: .confirmSignature,
                     language: request.language.rawValue,
                     recipient: signature.email.address,
-                    fields: ["name": signature.name, "petition_id": String(petitionID), "token": token.text]
+                    fields: [
+                        "name": signature.name,
+                        "petition_id": String(petitionID),
+                        "token": token.text,
+                        "expires_at": String(expiresMS),
+                    ]
                 )
                 let recentlyMailed = { (previous: ExistingSignature) in
                     previous.lastMailedAt.map { nowMS - $0 < mailIntervalMS } ?? false

@@ -2,40 +2,42 @@ import Foundation
 import Logging
 import Synchronization
 import VigilCore
-@testable import VigilStore
+import VigilStore
 
 /// A clock tests can move forward.
-final class TestClock: Sendable {
+public final class TestClock: Sendable {
     private let current = Mutex(Date(timeIntervalSince1970: 1_790_000_000))
 
-    var now: Date { current.withLock { $0 } }
+    public init() {}
 
-    func advance(by seconds: TimeInterval) {
+    public var now: Date { current.withLock { $0 } }
+
+    public func advance(by seconds: TimeInterval) {
         current.withLock { $0 = $0.addingTimeInterval(seconds) }
     }
 }
 
 /// A store on a fresh SQLite file in a temporary folder, loaded with the repository's
 /// `Content/`, with its signature writer running.
-struct TestStore {
-    let store: Store
-    let folder: URL
-    let clock: TestClock
-    let writerTask: Task<Void, any Error>
+public struct TestStore: Sendable {
+    public let store: Store
+    public let folder: URL
+    public let clock: TestClock
+    public let writerTask: Task<Void, any Error>
 
-    static let masterKey = [UInt8](repeating: 7, count: PersonalDataCipher.masterKeyByteCount)
-    static var repositoryRoot: URL {
+    public static let masterKey = [UInt8](repeating: 7, count: PersonalDataCipher.masterKeyByteCount)
+    public static var repositoryRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
     }
-    static var quietLogger: Logger {
+    public static var quietLogger: Logger {
         var logger = Logger(label: "vigil.test")
         logger.logLevel = .warning
         return logger
     }
-    static var contentFolder: URL { repositoryRoot.appendingPathComponent("Content") }
+    public static var contentFolder: URL { repositoryRoot.appendingPathComponent("Content") }
 
-    static func make(
+    public static func make(
         settings: SigningSettings = SigningSettings(),
         durability: Store.Durability = .normal,
         loadContent: Bool = true
@@ -59,8 +61,25 @@ struct TestStore {
         return TestStore(store: store, folder: folder, clock: clock, writerTask: writerTask)
     }
 
+    /// Runs `body` with a fresh store and always shuts it down afterwards, even when `body` throws.
+    public static func with(
+        settings: SigningSettings = SigningSettings(),
+        durability: Store.Durability = .normal,
+        loadContent: Bool = true,
+        _ body: (TestStore) async throws -> Void
+    ) async throws {
+        let test = try await make(settings: settings, durability: durability, loadContent: loadContent)
+        do {
+            try await body(test)
+        } catch {
+            await test.shutdown()
+            throw error
+        }
+        await test.shutdown()
+    }
+
     /// Stops the writer after it finished its queue, closes the database and removes the folder.
-    func shutdown() async {
+    public func shutdown() async {
         store.signatureWriter.stopAccepting()
         _ = try? await writerTask.value
         await store.close()
@@ -68,7 +87,7 @@ struct TestStore {
     }
 
     /// The campaign's petition.
-    func petition() async throws -> Petition {
+    public func petition() async throws -> Petition {
         guard let petition = try await store.petition(slug: "osce-moscow-mechanism") else {
             throw StoreError.notFound("osce-moscow-mechanism")
         }
@@ -76,7 +95,7 @@ struct TestStore {
     }
 
     /// A valid signing request for an address, from a country.
-    func request(
+    public func request(
         email: String,
         name: String = "Ani Hakobyan",
         country: String = "FR",
@@ -94,7 +113,7 @@ struct TestStore {
     }
 
     /// The confirmation token in the newest queued confirmation e-mail to `address`.
-    func confirmationToken(for address: String) async throws -> ConfirmationToken? {
+    public func confirmationToken(for address: String) async throws -> ConfirmationToken? {
         let mail = try await store.unsentMail().last { $0.recipient == address && $0.kind == .confirmSignature }
         return mail?.fields["token"].flatMap { ConfirmationToken(link: $0) }
     }

@@ -1,0 +1,106 @@
+import Foundation
+import Mustache
+import VigilCore
+import VigilStore
+
+/// Turns an outbox entry into the e-mail a person receives, in their language.
+///
+/// Each kind of message is one Mustache template per language in `Templates/`, named
+/// `<kind>.<language>.mustache`: its first line is the subject, the rest after a blank line
+/// is the body. A language without its own template falls back to English.
+public struct MailComposer: Sendable {
+    private let templates: MustacheLibrary
+    private let store: Store
+    /// The site's public address, without a trailing slash; links in e-mails start with it.
+    public let baseURL: String
+    /// The sender of every message.
+    public let from: MailMessage.Mailbox
+
+    /// Why a message could not be composed; retrying will not help, so it is marked failed.
+    public enum Problem: Error, CustomStringConvertible {
+        case noTemplate(String)
+        case missingField(String)
+        case unknownPetition(String)
+
+        public var description: String {
+            switch self {
+            case .noTemplate(let name): "no e-mail template \(name)"
+            case .missingField(let name): "outbox message lacks its \(name)"
+            case .unknownPetition(let id): "outbox message names petition \(id), which does not exist"
+            }
+        }
+    }
+
+    /// Loads the bundled templates.
+    public init(store: Store, baseURL: String, from: MailMessage.Mailbox) async throws {
+        guard let folder = Bundle.module.resourceURL?.appendingPathComponent("Templates") else {
+            throw Problem.noTemplate("folder")
+        }
+        templates = try await MustacheLibrary(directory: folder.path)
+        self.store = store
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.from = from
+    }
+
+    /// The e-mail for an outbox message.
+    public func compose(_ outboxMessage: OutboxMessage) async throws -> MailMessage {
+        let language = Language(rawValue: outboxMessage.language) ?? .fallback
+        guard let petitionText = outboxMessage.fields["petition_id"], let petitionID = Int64(petitionText) else {
+            throw Problem.missingField("petition_id")
+        }
+        guard let petition = try await store.petition(id: petitionID) else {
+            throw Problem.unknownPetition(petitionText)
+        }
+        let shownLanguage = petition.language(for: language)
+        guard let text = try await store.currentText(petitionID: petitionID, language: shownLanguage) else {
+            throw Problem.unknownPetition(petitionText)
+        }
+
+        var values: [String: String] = [
+            "title": text.title,
+            "name": outboxMessage.fields["name"] ?? "",
+            "site": baseURL,
+            "privacy": "\(baseURL)/privacy",
+        ]
+        var link: String?
+        switch outboxMessage.kind {
+        case .confirmSignature:
+            guard let token = outboxMessage.fields["token"] else { throw Problem.missingField("token") }
+            link = "\(baseURL)/confirm/\(token)"
+            values["link"] = link
+            if let expires = outboxMessage.fields["expires_at"].flatMap(Double.init) {
+                let date = Date(timeIntervalSince1970: expires / 1000)
+                values["expires"] = date.formatted(
+                    Date.FormatStyle(date: .long, time: .omitted, timeZone: TimeZone(identifier: "UTC") ?? .current)
+                        .locale(language.locale)
+                )
+            }
+        case .alreadySigned:
+            link = "\(baseURL)/petitions/\(petition.slug)"
+        }
+
+        let rendered = try render(outboxMessage.kind.rawValue, language: language, values: values)
+        let parts = rendered.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+        let subject = parts.first.map(String.init) ?? text.title
+        let body = parts.count > 1 ? String(parts[1]).trimmingCharacters(in: .newlines) + "\n" : ""
+        let domain = from.address.split(separator: "@").last.map(String.init) ?? "vigil.invalid"
+        return MailMessage(
+            from: from,
+            to: MailMessage.Mailbox(name: outboxMessage.fields["name"], address: outboxMessage.recipient),
+            subject: subject,
+            body: body,
+            messageID: "<\(outboxMessage.messageID)@\(domain)>",
+            date: Date(),
+            link: link
+        )
+    }
+
+    private func render(_ kind: String, language: Language, values: [String: String]) throws -> String {
+        for candidate in [language, .fallback] {
+            if let output = templates.render(values, withTemplate: "\(kind).\(candidate.rawValue)") {
+                return output
+            }
+        }
+        throw Problem.noTemplate("\(kind).\(language.rawValue)")
+    }
+}
