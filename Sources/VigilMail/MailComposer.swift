@@ -33,8 +33,9 @@ public struct MailComposer: Sendable {
 
     /// Loads the bundled templates.
     public init(store: Store, baseURL: String, from: MailMessage.Mailbox) async throws {
-        guard let folder = Bundle.module.resourceURL?.appendingPathComponent("Templates") else {
-            throw Problem.noTemplate("folder")
+        let folder = Bundle.module.bundleURL.appendingPathComponent("Templates")
+        guard FileManager.default.fileExists(atPath: folder.path) else {
+            throw Problem.noTemplate("folder \(folder.path)")
         }
         templates = try await MustacheLibrary(directory: folder.path)
         self.store = store

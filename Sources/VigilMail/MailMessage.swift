@@ -42,3 +42,21 @@ public struct MailMessage: Sendable, Equatable {
         self.link = link
     }
 }
+
+extension MailMessage.Mailbox {
+    /// Reads `Name <address>` or a bare `address`, as the sender is written in settings.
+    public init(parsing text: String) throws {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let open = trimmed.lastIndex(of: "<"), trimmed.hasSuffix(">") {
+            let name = trimmed[..<open].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: ["\""])
+            let address = String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)])
+            guard address.contains("@") else { throw MailDeliveryError.permanent("sender '\(text)' has no address") }
+            self.init(name: name.isEmpty ? nil : name, address: address)
+        } else {
+            guard trimmed.contains("@"), !trimmed.contains(" ") else {
+                throw MailDeliveryError.permanent("sender '\(text)' is not an e-mail address")
+            }
+            self.init(name: nil, address: trimmed)
+        }
+    }
+}

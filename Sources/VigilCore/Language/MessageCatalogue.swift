@@ -50,6 +50,11 @@ public struct MessageCatalogue: Sendable {
         return Self.fill(fallback ?? key, with: filled)
     }
 
+    /// Every text of a language, with English filling the gaps: what a template receives.
+    public func texts(in language: Language) -> [String: String] {
+        (texts[.fallback] ?? [:]).merging(texts[language] ?? [:]) { _, own in own }
+    }
+
     /// Every key the catalogue knows in a language, for completeness checks.
     public func keys(in language: Language) -> Set<String> {
         Set(texts[language]?.keys ?? [:].keys)

@@ -49,12 +49,12 @@ public enum FieldProblem: Sendable, Equatable {
     /// The key of the message that explains the problem, in the message catalogue.
     public var messageKey: String {
         switch self {
-        case .required: "field.required"
-        case .tooLong: "field.too_long"
-        case .malformedEmail: "field.email_malformed"
-        case .unknownCountry: "field.country_unknown"
-        case .unreadableText: "field.unreadable"
-        case .controlCharacters: "field.control_characters"
+        case .required: "field_required"
+        case .tooLong: "field_too_long"
+        case .malformedEmail: "field_email_malformed"
+        case .unknownCountry: "field_country_unknown"
+        case .unreadableText: "field_unreadable"
+        case .controlCharacters: "field_control_characters"
         }
     }
 }

@@ -14,6 +14,8 @@ public struct SignatureStanding: Sendable, Equatable {
     public let signerNumber: Int?
     /// Whether the link can no longer confirm.
     public let linkExpired: Bool
+    /// The language the signer signed in; pages about the signature use it.
+    public let language: Language
 }
 
 extension Store {
@@ -21,7 +23,7 @@ extension Store {
     public func signatureStanding(token: ConfirmationToken) async throws -> SignatureStanding? {
         guard let row = try await reader.raw(
             """
-            SELECT petition_id, status, signer_number, token_expires_at
+            SELECT petition_id, status, signer_number, token_expires_at, language
             FROM signatures WHERE token_hash = \(bind: token.hash)
             """
         ).first() else { return nil }
@@ -34,7 +36,8 @@ extension Store {
             petitionID: try row.decode(column: "petition_id", as: Int64.self),
             status: status,
             signerNumber: try row.decode(column: "signer_number", as: Int?.self),
-            linkExpired: status == .pending && expiresAt < now().storedMilliseconds
+            linkExpired: status == .pending && expiresAt < now().storedMilliseconds,
+            language: Language(rawValue: try row.decode(column: "language", as: String.self)) ?? .fallback
         )
     }
 

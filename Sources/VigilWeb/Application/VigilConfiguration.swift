@@ -1,0 +1,146 @@
+import Configuration
+import Foundation
+import Logging
+import SystemPackage
+
+/// Every setting of a Vigil server, with its default.
+///
+/// Settings are read from environment variables (`VIGIL_` and the setting's name in capitals,
+/// e.g. `VIGIL_PORT`), then from an optional YAML file (`port: 8080`), then the defaults here.
+/// docs/operations.md lists them all.
+public struct VigilConfiguration: Sendable {
+    /// Address to listen on. Default `127.0.0.1`: put a TLS-terminating proxy in front for the public.
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// Folder for the database, the master key and development e-mails.
+    public var dataDirectory = "data"
+    /// Where the master key lives; default `<data_dir>/keys/master.key`.
+    public var masterKeyFile: String?
+    /// Folder of the campaign loaded on first start.
+    public var contentDirectory = "Content"
+    /// The public address of the site, used in links in e-mails; default `http://<host>:<port>`.
+    public var baseURL: String?
+    /// `file` (development: writes .eml files) or `smtp`.
+    public var mailTransport = MailTransportChoice.file
+    /// Sender of every e-mail, as `Name <address>` or a bare address.
+    public var mailFrom = "Vigil <vigil@localhost>"
+    public var smtpHost = "localhost"
+    public var smtpPort: Int?
+    /// `starttls` (default), `tls` (implicit, port 465) or `none` (local relays only).
+    public var smtpSecurity = "starttls"
+    public var smtpUsername: String?
+    public var smtpPassword: String?
+    /// An extra CA certificate (PEM) to trust for the SMTP server, beside the system's.
+    public var smtpCAFile: String?
+    /// Signatures allowed per client address per minute, as a burst; `0` turns the limit off.
+    public var signRateLimit = 5
+    /// Days a confirmation link works.
+    public var confirmationLifetimeDays = 7
+    /// `full` (every acknowledged signature survives a power cut) or `normal`.
+    public var sqliteSynchronous = "full"
+    /// Trust `X-Forwarded-For` from a reverse proxy for the client's address.
+    public var behindProxy = false
+    public var logLevel = Logger.Level.info
+
+    /// How e-mail leaves the server.
+    public enum MailTransportChoice: String, Sendable {
+        case file, smtp
+    }
+
+    /// A setting that cannot be used as given.
+    public struct Problem: Error, CustomStringConvertible {
+        public let setting: String
+        public let reason: String
+        public var description: String {
+            "setting \(setting) (environment variable VIGIL_\(setting.uppercased())): \(reason)"
+        }
+    }
+
+    public init() {}
+
+    /// The base URL with no trailing slash.
+    public var publicURL: String {
+        let url = baseURL ?? "http://\(host):\(port)"
+        return url.hasSuffix("/") ? String(url.dropLast()) : url
+    }
+
+    /// Whether the site is served over HTTPS, which makes cookies `Secure` and adds HSTS.
+    public var isHTTPS: Bool { publicURL.lowercased().hasPrefix("https://") }
+
+    /// Reads the settings from a configuration reader, checking each.
+    public init(reader: ConfigReader) throws {
+        var settings = VigilConfiguration()
+        settings.host = reader.string(forKey: "host", default: settings.host)
+        settings.port = reader.int(forKey: "port", default: settings.port)
+        settings.dataDirectory = reader.string(forKey: "data_dir", default: settings.dataDirectory)
+        settings.masterKeyFile = reader.string(forKey: "master_key_file")
+        settings.contentDirectory = reader.string(forKey: "content_dir", default: settings.contentDirectory)
+        settings.baseURL = reader.string(forKey: "base_url")
+        let transport = reader.string(forKey: "mail_transport", default: settings.mailTransport.rawValue)
+        guard let choice = MailTransportChoice(rawValue: transport) else {
+            throw Problem(setting: "mail_transport", reason: "'\(transport)' is not 'file' or 'smtp'")
+        }
+        settings.mailTransport = choice
+        settings.mailFrom = reader.string(forKey: "mail_from", default: settings.mailFrom)
+        settings.smtpHost = reader.string(forKey: "smtp_host", default: settings.smtpHost)
+        settings.smtpPort = reader.int(forKey: "smtp_port")
+        settings.smtpSecurity = reader.string(forKey: "smtp_security", default: settings.smtpSecurity)
+        settings.smtpUsername = reader.string(forKey: "smtp_username")
+        settings.smtpPassword = reader.string(forKey: "smtp_password", isSecret: true)
+        settings.smtpCAFile = reader.string(forKey: "smtp_ca_file")
+        settings.signRateLimit = reader.int(forKey: "sign_rate_limit", default: settings.signRateLimit)
+        settings.confirmationLifetimeDays = reader.int(
+            forKey: "confirmation_ttl_days", default: settings.confirmationLifetimeDays
+        )
+        settings.sqliteSynchronous = reader.string(forKey: "sqlite_synchronous", default: settings.sqliteSynchronous)
+        settings.behindProxy = reader.bool(forKey: "behind_proxy", default: settings.behindProxy)
+        let level = reader.string(forKey: "log_level", default: settings.logLevel.rawValue)
+        guard let logLevel = Logger.Level(rawValue: level) else {
+            throw Problem(setting: "log_level", reason: "'\(level)' is not trace, debug, info, notice, warning, error or critical")
+        }
+        settings.logLevel = logLevel
+        try settings.check()
+        self = settings
+    }
+
+    /// Refuses values that would make the server misbehave, naming the setting.
+    public func check() throws {
+        guard (1...65535).contains(port) else { throw Problem(setting: "port", reason: "\(port) is not a TCP port") }
+        guard signRateLimit >= 0 else { throw Problem(setting: "sign_rate_limit", reason: "must be 0 (off) or more") }
+        guard confirmationLifetimeDays >= 1 else {
+            throw Problem(setting: "confirmation_ttl_days", reason: "must be at least 1")
+        }
+        guard ["full", "normal"].contains(sqliteSynchronous) else {
+            throw Problem(setting: "sqlite_synchronous", reason: "'\(sqliteSynchronous)' is not 'full' or 'normal'")
+        }
+        guard ["starttls", "tls", "none"].contains(smtpSecurity) else {
+            throw Problem(setting: "smtp_security", reason: "'\(smtpSecurity)' is not 'starttls', 'tls' or 'none'")
+        }
+        guard let url = URL(string: publicURL), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+            throw Problem(setting: "base_url", reason: "'\(publicURL)' is not an http(s) URL")
+        }
+    }
+
+    /// Builds the reader: environment variables first, then the YAML file if there is one.
+    ///
+    /// - Parameter file: the YAML file; when `nil`, `VIGIL_CONFIG_FILE` or `vigil.yaml` in the
+    ///   working folder is used if present.
+    public static func reader(environment: [String: String] = ProcessInfo.processInfo.environment, file: String? = nil) async throws -> ConfigReader {
+        let environmentProvider = EnvironmentVariablesProvider(
+            environmentVariables: environment,
+            secretsSpecifier: .specific(["VIGIL_SMTP_PASSWORD"])
+        ).prefixKeys(with: "vigil")
+        let path = file ?? environment["VIGIL_CONFIG_FILE"]
+        if let path {
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw Problem(setting: "config_file", reason: "\(path) does not exist")
+            }
+        }
+        let chosen = path ?? "vigil.yaml"
+        guard FileManager.default.fileExists(atPath: chosen) else {
+            return ConfigReader(provider: environmentProvider)
+        }
+        let fileProvider = try await FileProvider<YAMLSnapshot>(filePath: FilePath(chosen))
+        return ConfigReader(providers: [environmentProvider, fileProvider])
+    }
+}

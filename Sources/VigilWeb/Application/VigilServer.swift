@@ -1,0 +1,151 @@
+import Crypto
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import VigilCore
+import VigilMail
+import VigilStore
+
+/// A Vigil server put together from its configuration: the store, the mail worker and the web
+/// application, started and stopped as one.
+public struct VigilServer: Sendable {
+    public let store: Store
+    let application: Application<RouterResponder<VigilRequestContext>>
+
+    /// Prepares the data folder, opens and migrates the database, loads the campaign content on
+    /// first start, and builds the web application.
+    public static func build(
+        configuration: VigilConfiguration,
+        mailTransport: (any MailTransport)? = nil,
+        logger: Logger
+    ) async throws -> VigilServer {
+        let folder = DataFolder(
+            url: URL(fileURLWithPath: configuration.dataDirectory),
+            masterKeyFile: configuration.masterKeyFile.map { URL(fileURLWithPath: $0) }
+        )
+        try folder.prepare()
+        let (masterKey, createdKey) = try folder.loadOrCreateMasterKey()
+        if createdKey {
+            logger.notice("created a new master key at \(folder.masterKeyFile.path): back it up apart from the database")
+        }
+        let store = try await Store.openSQLite(
+            path: folder.databaseFile.path,
+            cipher: PersonalDataCipher(masterKey: masterKey),
+            settings: SigningSettings(confirmationLifetime: .seconds(configuration.confirmationLifetimeDays * 24 * 3600)),
+            durability: configuration.sqliteSynchronous == "normal" ? .normal : .full,
+            logger: logger
+        )
+        do {
+            if try await !store.hasContent() {
+                let contentFolder = URL(fileURLWithPath: configuration.contentDirectory)
+                let content = try CampaignContent.load(from: contentFolder)
+                try await store.importContent(content)
+                logger.notice(
+                    "loaded the campaign from \(contentFolder.path): \(content.petitions.count) petition(s), \(content.detainees.count) people"
+                )
+            }
+            let application = try await makeApplication(
+                configuration: configuration,
+                store: store,
+                folder: folder,
+                masterKey: masterKey,
+                mailTransport: mailTransport,
+                logger: logger
+            )
+            return VigilServer(store: store, application: application)
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+
+    /// Runs until SIGINT or SIGTERM, then stops taking requests, finishes those in flight and the
+    /// signature writer's queue, and closes the database.
+    public func run() async throws {
+        do {
+            try await application.runService()
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+    }
+
+    static func makeApplication(
+        configuration: VigilConfiguration,
+        store: Store,
+        folder: DataFolder,
+        masterKey: [UInt8],
+        mailTransport: (any MailTransport)?,
+        logger: Logger
+    ) async throws -> Application<RouterResponder<VigilRequestContext>> {
+        let master = SymmetricKey(data: masterKey)
+        let renderer = try await PageRenderer.load()
+        let directory = PetitionDirectory(store: store)
+        let services = VigilServices(
+            store: store,
+            directory: directory,
+            renderer: renderer,
+            pageCache: PageCache(),
+            csrf: CSRFProtection(key: PersonalDataCipher.derive(from: master, purpose: "vigil/csrf"), random: SystemRandomSource()),
+            signingLimiter: RateLimiter(capacity: configuration.signRateLimit, period: .seconds(60)),
+            clientHashKey: PersonalDataCipher.derive(from: master, purpose: "vigil/client-address"),
+            configuration: configuration,
+            logger: logger
+        )
+
+        let transport = try mailTransport ?? makeTransport(configuration: configuration, folder: folder, logger: logger)
+        let composer = try await MailComposer(
+            store: store,
+            baseURL: configuration.publicURL,
+            from: try MailMessage.Mailbox(parsing: configuration.mailFrom)
+        )
+        let mailWorker = MailWorker(store: store, transport: transport, composer: composer, logger: logger)
+
+        let router = Router(context: VigilRequestContext.self)
+        router.add(middleware: SecurityHeadersMiddleware(https: configuration.isHTTPS))
+        router.add(middleware: ErrorPageMiddleware(renderer: renderer, directory: directory))
+        PetitionAPIController(services: services).addRoutes(to: router)
+        let pages = router.group().add(
+            middleware: CSRFCookieMiddleware(csrf: services.csrf, secureCookies: configuration.isHTTPS)
+        )
+        PetitionController(services: services).addRoutes(to: pages)
+        ConfirmationController(services: services).addRoutes(to: pages)
+        SiteController(services: services, openAPI: try openAPIDocument()).addRoutes(to: pages)
+
+        let publicURL = configuration.publicURL
+        let mailNote = switch configuration.mailTransport {
+        case .file: "e-mails are written to \(folder.mailFolder.path) and their links are logged"
+        case .smtp: "e-mails are sent through \(configuration.smtpHost)"
+        }
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            services: [store.signatureWriter, mailWorker],
+            onServerRunning: { _ in
+                logger.notice("Vigil is running at \(publicURL) (\(mailNote))")
+                print("Vigil is running at \(publicURL)\n\(mailNote.prefix(1).uppercased() + mailNote.dropFirst()).")
+            },
+            logger: logger
+        )
+    }
+
+    static func makeTransport(configuration: VigilConfiguration, folder: DataFolder, logger: Logger) throws -> any MailTransport {
+        switch configuration.mailTransport {
+        case .file:
+            return FileMailTransport(folder: folder.mailFolder, logger: logger)
+        case .smtp:
+            throw VigilConfiguration.Problem(setting: "mail_transport", reason: "smtp is not available in this build")
+        }
+    }
+
+    /// The OpenAPI description bundled with the server.
+    static func openAPIDocument() throws -> ByteBuffer {
+        let url = PageRenderer.webResources.appendingPathComponent("openapi.yaml")
+        guard let data = try? Data(contentsOf: url) else {
+            throw PageRenderer.Problem(description: "openapi.yaml is missing from the build at \(url.path)")
+        }
+        return ByteBuffer(bytes: data)
+    }
+}

@@ -1,0 +1,25 @@
+import Crypto
+import Foundation
+import Logging
+import VigilCore
+import VigilStore
+
+/// What the controllers share: the store, the page machinery and the request-level guards.
+struct VigilServices: Sendable {
+    let store: Store
+    let directory: PetitionDirectory
+    let renderer: PageRenderer
+    let pageCache: PageCache
+    let csrf: CSRFProtection
+    let signingLimiter: RateLimiter
+    /// Keys the hash of client addresses kept with held signatures, so the address itself is never stored.
+    let clientHashKey: SymmetricKey
+    let configuration: VigilConfiguration
+    let logger: Logger
+
+    /// A keyed hash of a client address, short enough to store and compare.
+    func clientHash(_ address: ClientAddress) -> String? {
+        guard let text = address.text else { return nil }
+        return String(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: clientHashKey).hexString.prefix(32))
+    }
+}

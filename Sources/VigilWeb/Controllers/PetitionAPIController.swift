@@ -1,0 +1,189 @@
+import Foundation
+import Hummingbird
+import VigilCore
+import VigilStore
+
+/// Open data about a petition as JSON, shaped like the UK Parliament petitions API so that
+/// existing tools can read it. Described in openapi.yaml.
+struct PetitionAPIController {
+    let services: VigilServices
+
+    func addRoutes(to router: some RouterMethods<VigilRequestContext>) {
+        router.get("/petitions/{slug}.json", use: petition)
+        router.get("/petitions/{slug}/count.json", use: count)
+    }
+
+    /// The whole petition: its text, state, goal, external tallies and signatures by country.
+    @Sendable func petition(request: Request, context: VigilRequestContext) async throws -> Response {
+        let content = try await services.apiContent(slug: context.parameters.require("slug"))
+        let petition = content.petition
+        let language = Language.chosen(for: request, offered: petition.languages, default: petition.defaultLanguage)
+        let counts = services.store.liveCounts.counts(forPetition: petition.id)
+        let etag = "W/\"\(counts.version)-\(language.tag)\""
+        if let notModified = notModified(request, etag: etag) { return notModified }
+        guard let text = content.text(language) else { throw APIProblem(status: .notFound, detail: "no text in \(language.tag)") }
+        let base = services.configuration.publicURL
+        let selfURL = "\(base)/petitions/\(petition.slug).json"
+        let progress = PetitionProgress(goal: petition.goal, confirmedHere: counts.confirmed, externalTallies: content.externalTallies)
+        let document = PetitionDocument(
+            links: .init(self: selfURL),
+            data: .init(
+                type: "petition",
+                id: petition.id,
+                links: .init(self: selfURL),
+                attributes: .init(
+                    slug: petition.slug,
+                    language: language.tag,
+                    action: text.title,
+                    background: text.summary,
+                    additional_details: text.action.joined(separator: "\n\n"),
+                    addressees: text.addressees,
+                    text_hash: text.versionHash,
+                    state: petition.state.rawValue,
+                    goal: petition.goal,
+                    signature_count: counts.confirmed,
+                    external_signature_count: progress.collectedElsewhere,
+                    total_signature_count: progress.total,
+                    external_tallies: content.externalTallies.map {
+                        .init(
+                            source: $0.sourceName,
+                            url: $0.sourceURL,
+                            signature_count: $0.count,
+                            counted_on: $0.countedOn.map(Self.day),
+                            recorded_on: Self.day($0.recordedOn),
+                            note: $0.note
+                        )
+                    },
+                    signatures_by_country: counts.byCountry
+                        .compactMap { code, count in
+                            Country(code: code).map { .init(name: $0.name(in: language), code: code, signature_count: count) }
+                        }
+                        .sorted { ($0.signature_count, $1.code) > ($1.signature_count, $0.code) },
+                    url: "\(base)/petitions/\(petition.slug)"
+                )
+            )
+        )
+        return try json(document, etag: etag, request: request, context: context)
+    }
+
+    /// Just the numbers, for counters on other sites and the page's own refresh.
+    @Sendable func count(request: Request, context: VigilRequestContext) async throws -> Response {
+        let content = try await services.apiContent(slug: context.parameters.require("slug"))
+        let counts = services.store.liveCounts.counts(forPetition: content.petition.id)
+        let etag = "W/\"\(counts.version)\""
+        if let notModified = notModified(request, etag: etag) { return notModified }
+        let progress = PetitionProgress(
+            goal: content.petition.goal, confirmedHere: counts.confirmed, externalTallies: content.externalTallies
+        )
+        return try json(
+            CountDocument(
+                slug: content.petition.slug,
+                signature_count: counts.confirmed,
+                external_signature_count: progress.collectedElsewhere,
+                total_signature_count: progress.total,
+                goal: progress.goal,
+                percent_of_goal: progress.percentOfGoal
+            ),
+            etag: etag,
+            request: request,
+            context: context
+        )
+    }
+
+    private func notModified(_ request: Request, etag: String) -> Response? {
+        guard let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: {
+            $0.trimmingCharacters(in: .whitespaces) == etag
+        }) else { return nil }
+        var headers = HTTPFields()
+        headers[.eTag] = etag
+        headers[.cacheControl] = Self.cacheControl
+        return Response(status: .notModified, headers: headers)
+    }
+
+    /// Counts may be a few seconds old; that lets proxies and CDNs absorb a spike.
+    static let cacheControl = "public, max-age=5, stale-while-revalidate=30"
+
+    private func json(_ value: some Encodable, etag: String, request: Request, context: VigilRequestContext) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(value)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        headers[.eTag] = etag
+        headers[.cacheControl] = Self.cacheControl
+        headers[.accessControlAllowOrigin] = "*"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func day(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC") ?? .current).year().month().day())
+    }
+}
+
+extension VigilServices {
+    /// The petition's content, or a JSON 404.
+    func apiContent(slug: String) async throws -> PetitionContent {
+        guard let content = try await directory.content(slug: slug) else {
+            throw APIProblem(status: .notFound, detail: "there is no petition '\(slug)'")
+        }
+        return content
+    }
+}
+
+// The field names below are the API's, as the UK petitions API spells them.
+
+struct PetitionDocument: Encodable {
+    struct Links: Encodable { let `self`: String }
+
+    struct Data: Encodable {
+        let type: String
+        let id: Int64
+        let links: Links
+        let attributes: Attributes
+    }
+
+    struct Attributes: Encodable {
+        let slug: String
+        let language: String
+        let action: String
+        let background: String
+        let additional_details: String
+        let addressees: [String]
+        let text_hash: String
+        let state: String
+        let goal: Int
+        let signature_count: Int
+        let external_signature_count: Int
+        let total_signature_count: Int
+        let external_tallies: [Tally]
+        let signatures_by_country: [CountryCount]
+        let url: String
+    }
+
+    struct Tally: Encodable {
+        let source: String
+        let url: String?
+        let signature_count: Int
+        let counted_on: String?
+        let recorded_on: String
+        let note: String?
+    }
+
+    struct CountryCount: Encodable {
+        let name: String
+        let code: String
+        let signature_count: Int
+    }
+
+    let links: Links
+    let data: Data
+}
+
+struct CountDocument: Encodable {
+    let slug: String
+    let signature_count: Int
+    let external_signature_count: Int
+    let total_signature_count: Int
+    let goal: Int
+    let percent_of_goal: Int
+}

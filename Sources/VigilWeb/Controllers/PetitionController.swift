@@ -1,0 +1,157 @@
+import Hummingbird
+import VigilCore
+import VigilStore
+
+/// The petition page and signing.
+struct PetitionController {
+    let services: VigilServices
+
+    func addRoutes(to router: some RouterMethods<VigilRequestContext>) {
+        router.get("/petitions/{slug}", use: page)
+        router.post("/petitions/{slug}/signatures", use: sign)
+        router.get("/petitions/{slug}/check-email", use: checkEmail)
+    }
+
+    /// The petition with an empty sign form, from the page cache.
+    @Sendable func page(request: Request, context: VigilRequestContext) async throws -> HTML {
+        let content = try await services.content(slug: context.parameters.require("slug"))
+        let language = Language.chosen(for: request, offered: content.petition.languages, default: content.petition.defaultLanguage)
+        let counts = services.store.liveCounts.counts(forPetition: content.petition.id)
+        let entry = try services.pageCache.page(
+            "petition:\(content.petition.slug):\(language.tag)",
+            version: counts.version
+        ) {
+            try renderPage(content: content, language: language, counts: counts, form: SignatureForm(), problems: .init(), csrf: PageCache.tokenSlot)
+        }
+        return HTML(bytes: entry.page(token: services.formToken(context)), headers: services.languageHeaders(language))
+    }
+
+    /// Receives the sign form. A good form is written and answered with a redirect to "check your
+    /// e-mail" only after it committed; a bad one is shown again with messages, and nothing is written.
+    @Sendable func sign(request: Request, context: VigilRequestContext) async throws -> Response {
+        let content = try await services.content(slug: context.parameters.require("slug"))
+        let body = FormBody(try await request.body.collect(upTo: context.maxUploadSize))
+        guard services.csrf.verify(token: body[CSRFProtection.fieldName], secret: context.csrfSecret), !context.csrfSecretIsNew else {
+            throw HTTPError(.forbidden)
+        }
+        let petition = content.petition
+        let language = body["lang"].flatMap(Language.init(rawValue:)).map(petition.language(for:))
+            ?? Language.chosen(for: request, offered: petition.languages, default: petition.defaultLanguage)
+        guard petition.state.acceptsSignatures, let text = content.text(language) else {
+            throw HTTPError(.conflict)
+        }
+
+        let form = SignatureForm(
+            name: body["name"] ?? "",
+            email: body["email"] ?? "",
+            country: body["country"] ?? "",
+            city: body["city"] ?? "",
+            comment: body["comment"] ?? "",
+            showNamePublicly: body.isChecked("show_name"),
+            keepInformed: body.isChecked("keep_informed")
+        )
+        let unreadable = Set(body.unreadable.compactMap(SignatureField.init(rawValue:)))
+        let signature: ValidSignature
+        switch form.validated(unreadable: unreadable) {
+        case .success(let valid):
+            signature = valid
+        case .failure(let problems):
+            let counts = services.store.liveCounts.counts(forPetition: petition.id)
+            let page = try renderPage(
+                content: content, language: language, counts: counts, form: form, problems: problems,
+                csrf: services.formToken(context)
+            )
+            return HTML(status: .unprocessableContent, page, headers: services.languageHeaders(language))
+                .response(from: request, context: context)
+        }
+
+        let client = ClientAddress(request: request, context: context, behindProxy: services.configuration.behindProxy)
+        var hold: HoldReason?
+        if !(body["website"] ?? "").isEmpty {
+            hold = .honeypot
+        } else if !services.signingLimiter.allow(client.limitKey) {
+            hold = .rateLimited
+        }
+        let outcome = try await services.store.signatureWriter.sign(
+            SigningRequest(
+                petitionID: petition.id,
+                signature: signature,
+                language: language,
+                textHash: text.versionHash,
+                hold: hold,
+                clientHash: hold == nil ? nil : services.clientHash(client)
+            )
+        )
+        if case .held(let reason) = outcome {
+            context.logger.notice("signature held back for review", metadata: ["reason": "\(reason.rawValue)"])
+        }
+        // Every outcome looks the same to the person signing: who has signed is never revealed.
+        return Response.redirect(to: "/petitions/\(petition.slug)/check-email?lang=\(language.tag)", type: .normal)
+    }
+
+    /// "Check your e-mail", shown after every submission.
+    @Sendable func checkEmail(request: Request, context: VigilRequestContext) async throws -> HTML {
+        let content = try await services.content(slug: context.parameters.require("slug"))
+        let language = Language.chosen(for: request, offered: content.petition.languages, default: content.petition.defaultLanguage)
+        let title = services.renderer.catalogue.text("check_email_title", in: language)
+        let page = try services.renderer.render(
+            "check-email",
+            SimplePage(
+                layout: services.renderer.layout(language: language, title: title, path: request.uri.path, offered: content.petition.languages),
+                t: services.renderer.texts(language),
+                title: title,
+                petitionURL: "/petitions/\(content.petition.slug)?lang=\(language.tag)",
+                petitionTitle: content.text(language)?.title ?? ""
+            )
+        )
+        return HTML(page, headers: services.languageHeaders(language))
+    }
+
+    private func renderPage(
+        content: PetitionContent,
+        language: Language,
+        counts: PetitionCounts,
+        form: SignatureForm,
+        problems: SignatureFormProblems,
+        csrf: String
+    ) throws -> String {
+        guard let text = content.text(language) else { throw HTTPError(.notFound) }
+        let formView = SignFormView(
+            content: content, language: language, csrf: csrf, form: form, problems: problems,
+            catalogue: services.renderer.catalogue
+        )
+        return try services.renderer.render(
+            "petition",
+            PetitionPage(content: content, text: text, counts: counts, language: language, form: formView, renderer: services.renderer)
+        )
+    }
+}
+
+/// A page with a title and a way back to the petition.
+struct SimplePage {
+    let layout: Layout
+    let t: [String: String]
+    let title: String
+    let petitionURL: String
+    let petitionTitle: String
+}
+
+extension VigilServices {
+    /// The petition's content, or 404.
+    func content(slug: String) async throws -> PetitionContent {
+        guard let content = try await directory.content(slug: slug) else { throw HTTPError(.notFound) }
+        return content
+    }
+
+    /// The form token for this browser.
+    func formToken(_ context: VigilRequestContext) -> String {
+        csrf.token(for: context.csrfSecret ?? "")
+    }
+
+    func languageHeaders(_ language: Language) -> HTTPFields {
+        var headers = HTTPFields()
+        headers[.contentLanguage] = language.tag
+        headers[.vary] = "Accept-Language, Cookie"
+        return headers
+    }
+}

@@ -1,0 +1,64 @@
+import Synchronization
+import VigilCore
+import VigilStore
+
+/// Everything about a petition that changes only when staff edit it: texts, tallies, people,
+/// and the countries listed first. Read from the store once and kept in memory, so a page
+/// view costs no query.
+struct PetitionContent: Sendable {
+    let petition: Petition
+    let texts: [Language: PetitionText]
+    let externalTallies: [ExternalTally]
+    let detainees: [Detainee]
+    let organisationName: String?
+    /// The addressed organisation's member states, listed first in the country menu.
+    let priorityCountries: [Country]
+
+    /// The text in a language, or in the petition's default language.
+    func text(_ language: Language) -> PetitionText? {
+        texts[language] ?? texts[petition.defaultLanguage]
+    }
+}
+
+/// The petitions' content, loaded on first use.
+final class PetitionDirectory: Sendable {
+    private let store: Store
+    private let loaded = Mutex<[String: PetitionContent]>([:])
+
+    init(store: Store) {
+        self.store = store
+    }
+
+    /// The content of a petition, or `nil` if there is no petition with that slug.
+    func content(slug: String) async throws -> PetitionContent? {
+        if let cached = loaded.withLock({ $0[slug] }) { return cached }
+        guard let petition = try await store.petition(slug: slug) else { return nil }
+        var texts: [Language: PetitionText] = [:]
+        for language in petition.languages {
+            texts[language] = try await store.currentText(petitionID: petition.id, language: language)
+        }
+        let organisation = petition.organisation
+        let content = PetitionContent(
+            petition: petition,
+            texts: texts,
+            externalTallies: try await store.externalTallies(petitionID: petition.id),
+            detainees: try await store.detainees(petitionID: petition.id),
+            organisationName: try await organisation.asyncMap { try await store.organisationName($0) } ?? nil,
+            priorityCountries: try await organisation.asyncMap { try await store.memberCountries(ofOrganisation: $0) } ?? []
+        )
+        loaded.withLock { $0[slug] = content }
+        return content
+    }
+
+    /// The slug of the petition the home page leads to: the first one.
+    func defaultSlug() async throws -> String? {
+        try await store.petitionSlugs().first
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

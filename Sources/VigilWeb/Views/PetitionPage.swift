@@ -1,0 +1,77 @@
+import VigilCore
+import VigilStore
+
+/// The petition page: what is asked and of whom, the progress, the sign form, the reasons,
+/// and the people the petition is about.
+struct PetitionPage {
+    struct DetaineeGroup {
+        let id: String
+        let title: String
+        let count: Int
+        let names: [String]
+    }
+
+    let layout: Layout
+    let t: [String: String]
+    let slug: String
+    let title: String
+    let summary: String
+    let addressees: [String]
+    let action: [String]
+    let background: [String]
+    let explainerTitle: String
+    let explainer: [String]
+    let sources: [PetitionText.Source]
+    let progress: ProgressView
+    let open: Bool
+    let form: SignFormView
+    let detaineesIntro: String
+    let detaineeGroups: [DetaineeGroup]
+    let jsonURL: String
+
+    init(
+        content: PetitionContent,
+        text: PetitionText,
+        counts: PetitionCounts,
+        language: Language,
+        form: SignFormView,
+        renderer: PageRenderer
+    ) {
+        let catalogue = renderer.catalogue
+        let path = "/petitions/\(content.petition.slug)"
+        layout = renderer.layout(
+            language: language,
+            title: text.title,
+            description: text.summary,
+            path: path,
+            offered: content.petition.languages,
+            countURL: "\(path)/count.json"
+        )
+        t = renderer.texts(language)
+        slug = content.petition.slug
+        title = text.title
+        summary = text.summary
+        addressees = text.addressees
+        action = text.action
+        background = text.background
+        explainerTitle = text.explainerTitle
+        explainer = text.explainer
+        sources = text.sources
+        progress = ProgressView(content: content, counts: counts, language: language, catalogue: catalogue)
+        open = content.petition.state.acceptsSignatures
+        self.form = form
+        detaineesIntro = catalogue.text("detainees_intro", count: content.detainees.count, in: language)
+        detaineeGroups = Detainee.Category.allCases.compactMap { category in
+            let people = content.detainees.filter { $0.category == category }
+            guard !people.isEmpty else { return nil }
+            let key = "category_" + category.rawValue.replacingOccurrences(of: "-", with: "_")
+            return DetaineeGroup(
+                id: category.rawValue,
+                title: catalogue.text(key, count: people.count, in: language),
+                count: people.count,
+                names: people.map(\.displayName)
+            )
+        }
+        jsonURL = "\(path).json"
+    }
+}
