@@ -22,18 +22,27 @@ extension MailMessage {
         return headers.joined(separator: "\r\n") + "\r\n\r\n" + QuotedPrintable.encode(body)
     }
 
+    /// A mailbox header value. A display name that is not plain words is quoted (ASCII) or
+    /// encoded (anything else), so text a signer typed can never add an address or a header.
     static func header(for mailbox: Mailbox) -> String {
-        guard let name = mailbox.name, !name.isEmpty else { return mailbox.address }
-        let safeASCII = name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == " ") }
-        let display = safeASCII ? name : encodedWords(name)
+        let name = (mailbox.name ?? "").filter { !$0.isNewline }
+        guard !name.isEmpty else { return mailbox.address }
+        let display: String
+        if name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == " ") }) {
+            display = name
+        } else if name.allSatisfy({ $0.isASCII }) {
+            display = "\"" + name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        } else {
+            display = encodedWords(name, always: true)
+        }
         return "\(display) <\(mailbox.address)>"
     }
 
     /// RFC 2047 encoded words (`=?utf-8?B?…?=`) for text that is not plain ASCII, split so that
     /// no encoded word exceeds 75 characters and no character is cut in half.
-    static func encodedWords(_ text: String) -> String {
+    static func encodedWords(_ text: String, always: Bool = false) -> String {
         let plain = text.allSatisfy { $0.isASCII && !$0.isNewline } && !text.contains("=?")
-        if plain { return text }
+        if plain && !always { return text }
         var words: [String] = []
         var chunk: [UInt8] = []
         for character in text.replacingOccurrences(of: "\n", with: " ") {

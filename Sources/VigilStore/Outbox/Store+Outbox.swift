@@ -8,6 +8,13 @@ public struct OutboxSummary: Sendable, Equatable {
     public var sending = 0
     public var sent = 0
     public var failed = 0
+
+    public init(queued: Int = 0, sending: Int = 0, sent: Int = 0, failed: Int = 0) {
+        self.queued = queued
+        self.sending = sending
+        self.sent = sent
+        self.failed = failed
+    }
 }
 
 extension Store {

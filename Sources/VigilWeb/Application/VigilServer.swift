@@ -18,6 +18,7 @@ public struct VigilServer: Sendable {
     public static func build(
         configuration: VigilConfiguration,
         mailTransport: (any MailTransport)? = nil,
+        now: @escaping @Sendable () -> Date = { Date() },
         logger: Logger
     ) async throws -> VigilServer {
         let folder = DataFolder(
@@ -34,6 +35,7 @@ public struct VigilServer: Sendable {
             cipher: PersonalDataCipher(masterKey: masterKey),
             settings: SigningSettings(confirmationLifetime: .seconds(configuration.confirmationLifetimeDays * 24 * 3600)),
             durability: configuration.sqliteSynchronous == "normal" ? .normal : .full,
+            now: now,
             logger: logger
         )
         do {

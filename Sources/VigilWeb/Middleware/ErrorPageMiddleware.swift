@@ -30,7 +30,7 @@ struct ErrorPageMiddleware: RouterMiddleware {
 
     static func status(for error: any Error) -> HTTPResponse.Status {
         switch error {
-        case let error as HTTPError: error.status
+        case let error as any HTTPResponseError: error.status
         case StoreError.shuttingDown: .serviceUnavailable
         default: .internalServerError
         }

@@ -1,0 +1,96 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+
+/// Plays a browser against the test client: keeps cookies, reads the form token from pages,
+/// and posts forms.
+final class Browser: @unchecked Sendable {
+    let client: any TestClientProtocol
+    /// The address this browser appears to come from, sent as `X-Forwarded-For`.
+    let address: String
+    private(set) var cookies: [String: String] = [:]
+
+    init(_ client: any TestClientProtocol, address: String = "203.0.113.7") {
+        self.client = client
+        self.address = address
+    }
+
+    struct Page {
+        let status: HTTPResponse.Status
+        let headers: HTTPFields
+        let body: String
+
+        /// The value of the hidden CSRF field on the page.
+        var csrfToken: String? { field("csrf") }
+
+        func field(_ name: String) -> String? {
+            guard let range = body.range(of: #"name="\#(name)" value="[^"]*""#, options: .regularExpression) else { return nil }
+            return String(body[range]).components(separatedBy: "value=\"").last.map { String($0.dropLast()) }
+        }
+
+        /// The `action` of the first form whose action contains `fragment`.
+        func formAction(containing fragment: String) -> String? {
+            let pattern = #"action="[^"]*"#
+            var searchRange = body.startIndex..<body.endIndex
+            while let range = body.range(of: pattern, options: .regularExpression, range: searchRange) {
+                let action = String(body[range].dropFirst("action=\"".count))
+                if action.contains(fragment) { return action.replacingOccurrences(of: "&amp;", with: "&") }
+                searchRange = range.upperBound..<body.endIndex
+            }
+            return nil
+        }
+    }
+
+    func get(_ path: String, headers extra: HTTPFields = [:]) async throws -> Page {
+        try await request(path, method: .get, headers: extra, body: nil)
+    }
+
+    /// Posts fields as `application/x-www-form-urlencoded`, encoding each value.
+    func post(_ path: String, fields: [(String, String)]) async throws -> Page {
+        let body = fields.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
+        return try await post(path, rawBody: ByteBuffer(string: body))
+    }
+
+    /// Posts a body exactly as given, for bodies a browser would never send.
+    func post(_ path: String, rawBody: ByteBuffer) async throws -> Page {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/x-www-form-urlencoded"
+        return try await request(path, method: .post, headers: headers, body: rawBody)
+    }
+
+    private func request(_ path: String, method: HTTPRequest.Method, headers extra: HTTPFields, body: ByteBuffer?) async throws -> Page {
+        var headers = extra
+        if let name = HTTPField.Name("X-Forwarded-For") { headers[name] = address }
+        if !cookies.isEmpty {
+            headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "; ")
+        }
+        let response = try await client.execute(uri: path, method: method, headers: headers, body: body)
+        for value in response.headers[values: .setCookie] {
+            let pair = value.split(separator: ";").first ?? ""
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            if parts.count == 2 { cookies[String(parts[0])] = String(parts[1]) }
+        }
+        return Page(status: response.status, headers: response.headers, body: String(buffer: response.body))
+    }
+
+    static func encode(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }
+
+    /// Opens the petition and signs it with the given fields (added to a valid form).
+    func sign(
+        name: String = "Ani Hakobyan",
+        email: String,
+        country: String = "FR",
+        extra: [(String, String)] = []
+    ) async throws -> Page {
+        let page = try await get("/petitions/osce-moscow-mechanism")
+        let fields = [
+            ("csrf", page.csrfToken ?? ""), ("lang", "en"), ("name", name), ("email", email), ("country", country),
+        ] + extra
+        return try await post("/petitions/osce-moscow-mechanism/signatures", fields: fields)
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import VigilCore
+import VigilStore
+import VigilTestSupport
+@testable import VigilWeb
+
+/// A Vigil server on a temporary data folder with the repository's campaign content, e-mail
+/// written to files, tested through its router or a real socket.
+struct TestApp: Sendable {
+    let server: VigilServer
+    let folder: URL
+    let clock: TestClock
+
+    var store: Store { server.store }
+
+    /// - Parameters:
+    ///   - signRateLimit: signatures per client per minute; 0 turns the limit off.
+    ///   - behindProxy: take the client address from `X-Forwarded-For`, so tests can play several clients.
+    static func make(signRateLimit: Int = 0, behindProxy: Bool = true, port: Int = 0) async throws -> TestApp {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-web-\(UUID().uuidString)")
+        var configuration = VigilConfiguration()
+        configuration.dataDirectory = folder.path
+        configuration.contentDirectory = TestStore.contentFolder.path
+        configuration.signRateLimit = signRateLimit
+        configuration.behindProxy = behindProxy
+        configuration.port = port
+        configuration.baseURL = "https://petition.example.org"
+        configuration.sqliteSynchronous = "normal"
+        let clock = TestClock()
+        let server = try await VigilServer.build(configuration: configuration, now: { clock.now }, logger: TestStore.quietLogger)
+        return TestApp(server: server, folder: folder, clock: clock)
+    }
+
+    /// Runs `body` against the app through its router (or a live socket), then closes everything.
+    static func with(
+        signRateLimit: Int = 0,
+        behindProxy: Bool = true,
+        live: Bool = false,
+        _ body: @escaping @Sendable (TestApp, any TestClientProtocol) async throws -> Void
+    ) async throws {
+        let app = try await make(signRateLimit: signRateLimit, behindProxy: behindProxy)
+        do {
+            try await app.server.application.test(live ? .live : .router) { client in
+                try await body(app, client)
+            }
+        } catch {
+            await app.close()
+            throw error
+        }
+        await app.close()
+    }
+
+    func close() async {
+        await store.close()
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// The campaign's petition.
+    func petition() async throws -> Petition {
+        guard let petition = try await store.petition(slug: "osce-moscow-mechanism") else {
+            throw StoreError.notFound("osce-moscow-mechanism")
+        }
+        return petition
+    }
+
+    /// E-mails written by the file transport, decoded, oldest first.
+    func mails() throws -> [ReceivedMail] {
+        let mailFolder = folder.appendingPathComponent("mail")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: mailFolder.path)) ?? []
+        return try names.filter { $0.hasSuffix(".eml") }.map { name in
+            let url = mailFolder.appendingPathComponent(name)
+            let created = (try FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate] as? Date) ?? .distantPast
+            return (created, ReceivedMail(raw: try String(contentsOf: url, encoding: .utf8)))
+        }.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    /// Waits until the mail worker has written `count` e-mails, and returns them.
+    func waitForMails(_ count: Int) async throws -> [ReceivedMail] {
+        for _ in 0..<200 {
+            let mails = try mails()
+            if mails.count >= count { return mails }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return try mails()
+    }
+}
+
+/// An e-mail read back from an .eml file.
+struct ReceivedMail: Sendable {
+    let raw: String
+
+    var headers: [String: String] {
+        let head = raw.components(separatedBy: "\r\n\r\n").first ?? ""
+        var result: [String: String] = [:]
+        for line in head.components(separatedBy: "\r\n") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            result[String(line[..<colon])] = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+        }
+        return result
+    }
+
+    /// The body with its quoted-printable encoding undone.
+    var body: String {
+        let encoded = raw.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
+        let joined = encoded.replacingOccurrences(of: "=\r\n", with: "")
+        var bytes: [UInt8] = []
+        var index = joined.utf8.startIndex
+        let utf8 = joined.utf8
+        while index != utf8.endIndex {
+            let byte = utf8[index]
+            if byte == UInt8(ascii: "="),
+               let first = utf8.index(index, offsetBy: 1, limitedBy: utf8.endIndex), first != utf8.endIndex,
+               let second = utf8.index(index, offsetBy: 2, limitedBy: utf8.endIndex), second != utf8.endIndex,
+               let value = UInt8(String(decoding: [utf8[first], utf8[second]], as: UTF8.self), radix: 16) {
+                bytes.append(value)
+                index = utf8.index(after: second)
+            } else {
+                bytes.append(byte)
+                index = utf8.index(after: index)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
+    }
+
+    /// The first link to this site's confirmation page, as a path.
+    var confirmationPath: String? {
+        guard let range = body.range(of: #"https://petition\.example\.org(/confirm/[A-Za-z0-9_-]+)"#, options: .regularExpression) else {
+            return nil
+        }
+        return String(body[range]).replacingOccurrences(of: "https://petition.example.org", with: "")
+    }
+}
