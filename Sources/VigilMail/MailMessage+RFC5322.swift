@@ -47,8 +47,9 @@ extension MailMessage {
         var chunk: [UInt8] = []
         for character in text.replacingOccurrences(of: "\n", with: " ") {
             let bytes = Array(String(character).utf8)
-            // 45 bytes of UTF-8 become 60 base64 characters: 72 with the =?utf-8?B? ?= frame.
-            if chunk.count + bytes.count > 45 {
+            // 39 bytes of UTF-8 become 52 base64 characters, 64 with the =?utf-8?B? ?= frame:
+            // short enough for a header name before it on a 78-character line.
+            if chunk.count + bytes.count > 39 {
                 words.append(Data(chunk).base64EncodedString())
                 chunk = []
             }

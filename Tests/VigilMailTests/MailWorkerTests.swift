@@ -1,0 +1,136 @@
+import Foundation
+import Logging
+import Synchronization
+import Testing
+import VigilCore
+import VigilStore
+import VigilTestSupport
+@testable import VigilMail
+
+/// A transport that answers as a script says, and keeps what it accepted.
+final class ScriptedTransport: MailTransport {
+    private let script: Mutex<[MailDeliveryError?]>
+    let delivered = Mutex<[MailMessage]>([])
+
+    init(_ script: [MailDeliveryError?]) {
+        self.script = Mutex(script)
+    }
+
+    func send(_ message: MailMessage) async throws {
+        let next = script.withLock { $0.isEmpty ? nil : $0.removeFirst() }
+        if let failure = next { throw failure }
+        delivered.withLock { $0.append(message) }
+    }
+}
+
+@Suite("Mail worker")
+struct MailWorkerTests {
+    static func worker(_ test: TestStore, transport: any MailTransport, maximumAttempts: Int = 12) async throws -> MailWorker {
+        let composer = try await MailComposer(
+            store: test.store,
+            baseURL: "https://petition.example.org/",
+            from: .init(name: "Vigil", address: "petition@example.org")
+        )
+        return MailWorker(
+            store: test.store,
+            transport: transport,
+            composer: composer,
+            settings: .init(firstRetryDelay: .seconds(30), maximumAttempts: maximumAttempts),
+            logger: TestStore.quietLogger
+        )
+    }
+
+    @Test("a confirmation e-mail holds the link, the expiry date and the petition's title")
+    func composesConfirmation() async throws {
+        try await TestStore.with { test in
+            _ = try await test.store.signatureWriter.sign(try await test.request(email: "ani@example.org", name: "Ani Hakobyan"))
+            let transport = ScriptedTransport([])
+            #expect(try await Self.worker(test, transport: transport).deliverDueMail() == 1)
+            let mail = try #require(transport.delivered.withLock { $0.first })
+            #expect(mail.to.address == "ani@example.org")
+            #expect(mail.to.name == "Ani Hakobyan")
+            #expect(mail.subject == "Confirm your signature: Invoke the OSCE Moscow Mechanism for the 23 Armenians held in Baku")
+            let link = try #require(mail.link)
+            #expect(link.hasPrefix("https://petition.example.org/confirm/"))
+            #expect(mail.body.contains(link))
+            #expect(mail.body.contains("Hello Ani Hakobyan,"))
+            #expect(mail.body.contains("The link works until September 28, 2026."))
+            #expect(mail.messageID.hasSuffix("@example.org>"))
+            #expect(try await test.store.outboxSummary() == OutboxSummary(sent: 1))
+        }
+    }
+
+    @Test("a temporary failure is retried after a growing delay, then sent once")
+    func retriesTemporaryFailure() async throws {
+        try await TestStore.with { test in
+            _ = try await test.store.signatureWriter.sign(try await test.request(email: "retry@example.org"))
+            let transport = ScriptedTransport([.transient("451 try later"), .transient("connection refused")])
+            let worker = try await Self.worker(test, transport: transport)
+
+            #expect(try await worker.deliverDueMail() == 1)
+            #expect(try await test.store.outboxSummary() == OutboxSummary(queued: 1))
+            #expect(try await worker.deliverDueMail() == 0, "not due before its delay")
+            test.clock.advance(by: 31)
+            #expect(try await worker.deliverDueMail() == 1)
+            test.clock.advance(by: 31)
+            #expect(try await worker.deliverDueMail() == 0, "the second delay is twice the first")
+            test.clock.advance(by: 30)
+            #expect(try await worker.deliverDueMail() == 1)
+            #expect(transport.delivered.withLock { $0.count } == 1)
+            #expect(try await test.store.outboxSummary() == OutboxSummary(sent: 1))
+            test.clock.advance(by: 3600)
+            #expect(try await worker.deliverDueMail() == 0, "a sent message is never sent again")
+        }
+    }
+
+    @Test("a permanent failure is marked failed with the server's words, and not retried")
+    func permanentFailure() async throws {
+        try await TestStore.with { test in
+            _ = try await test.store.signatureWriter.sign(try await test.request(email: "nobody@example.org"))
+            let transport = ScriptedTransport([.permanent("RCPT TO answered 550 no such user")])
+            let worker = try await Self.worker(test, transport: transport)
+            #expect(try await worker.deliverDueMail() == 1)
+            #expect(try await test.store.outboxSummary() == OutboxSummary(failed: 1))
+            let id = try #require(try await test.store.claimDueMail(limit: 1, lease: .seconds(1)).first?.id ?? Optional(1))
+            #expect(try await test.store.lastMailError(id: id)?.contains("550") == true)
+            test.clock.advance(by: 24 * 3600)
+            #expect(try await worker.deliverDueMail() == 0)
+        }
+    }
+
+    @Test("a message that keeps failing gives up after the last attempt")
+    func givesUp() async throws {
+        try await TestStore.with { test in
+            _ = try await test.store.signatureWriter.sign(try await test.request(email: "flaky@example.org"))
+            let transport = ScriptedTransport(Array(repeating: .transient("timeout"), count: 5))
+            let worker = try await Self.worker(test, transport: transport, maximumAttempts: 3)
+            for _ in 0..<3 {
+                _ = try await worker.deliverDueMail()
+                test.clock.advance(by: 24 * 3600)
+            }
+            #expect(try await test.store.outboxSummary() == OutboxSummary(failed: 1))
+        }
+    }
+
+    @Test("backoff doubles from the first delay up to the longest")
+    func backoff() {
+        let settings = MailWorker.Settings(firstRetryDelay: .seconds(30), longestRetryDelay: .seconds(3600))
+        #expect(settings.retryDelay(afterFailures: 1) == .seconds(30))
+        #expect(settings.retryDelay(afterFailures: 2) == .seconds(60))
+        #expect(settings.retryDelay(afterFailures: 4) == .seconds(240))
+        #expect(settings.retryDelay(afterFailures: 30) == .seconds(3600))
+    }
+
+    @Test("the file transport writes a readable .eml file")
+    func fileTransport() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-mail-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let transport = FileMailTransport(folder: folder, logger: TestStore.quietLogger)
+        try await transport.send(MailMessageTests.message(body: "Line one\nhttps://example.org/confirm/abc"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(files.count == 1)
+        let text = try String(contentsOf: folder.appendingPathComponent(files[0]), encoding: .utf8)
+        #expect(text.contains("Message-ID: <abc123@example.org>"))
+        #expect(text.contains("https://example.org/confirm/abc"))
+    }
+}
