@@ -72,3 +72,21 @@ extension Store {
         try await Self.readCounts(from: reader, petitionIDs: [petitionID])[petitionID] ?? PetitionCounts()
     }
 }
+
+extension Store {
+    /// The status of the signature an address gave a petition, found through the blind index,
+    /// or `nil` if the address has not signed it.
+    public func signatureStatus(petitionID: Int64, email: EmailAddress) async throws -> SignatureStanding.Status? {
+        let index = cipher.blindIndex(ofNormalisedEmail: email.normalised)
+        guard let row = try await reader.raw(
+            "SELECT status FROM signatures WHERE petition_id = \(bind: petitionID) AND email_index = \(bind: index)"
+        ).first() else { return nil }
+        return SignatureStanding.Status(rawValue: try row.decode(column: "status", as: String.self))
+    }
+
+    /// SQLite's own consistency check of the database file: `ok` when the file is sound.
+    public func integrityCheck() async throws -> String {
+        try await reader.raw("PRAGMA integrity_check").all().map { try $0.decode(column: "integrity_check", as: String.self) }
+            .joined(separator: "; ")
+    }
+}
