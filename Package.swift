@@ -83,7 +83,12 @@ let package = Package(
         ),
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"], swiftSettings: swiftSettings),
         .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore"], swiftSettings: swiftSettings),
-        .testTarget(name: "VigilMailTests", dependencies: ["VigilMail"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VigilMailTests",
+            dependencies: ["VigilMail"],
+            exclude: ["Support/smtp_test_server.py"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "VigilWebTests",
             dependencies: [
