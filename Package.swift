@@ -97,7 +97,12 @@ let package = Package(
         ),
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"], swiftSettings: swiftSettings),
         .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore", "VigilTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "VigilMailTests", dependencies: ["VigilMail", "VigilTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VigilMailTests",
+            dependencies: ["VigilMail", "VigilTestSupport"],
+            exclude: ["Support/smtp_test_server.py"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "VigilWebTests",
             dependencies: [
