@@ -119,7 +119,7 @@ public struct VigilServer: Sendable {
         let publicURL = configuration.publicURL
         let mailNote = switch configuration.mailTransport {
         case .file: "e-mails are written to \(folder.mailFolder.path) and their links are logged"
-        case .smtp: "e-mails are sent through \(configuration.smtpHost)"
+        case .smtp: "e-mails are sent through \(configuration.smtpHost) (\(configuration.smtpSecurity))"
         }
         return Application(
             router: router,
@@ -138,7 +138,25 @@ public struct VigilServer: Sendable {
         case .file:
             return FileMailTransport(folder: folder.mailFolder, logger: logger)
         case .smtp:
-            throw VigilConfiguration.Problem(setting: "mail_transport", reason: "smtp is not available in this build")
+            let security: SMTPSettings.Security = switch configuration.smtpSecurity {
+            case "tls": .implicitTLS
+            case "none": .none
+            default: .startTLS
+            }
+            let settings = SMTPSettings(
+                host: configuration.smtpHost,
+                port: configuration.smtpPort,
+                security: security,
+                username: configuration.smtpUsername,
+                password: configuration.smtpPassword,
+                heloName: URL(string: configuration.publicURL)?.host ?? "localhost",
+                additionalTrustedCAFile: configuration.smtpCAFile
+            )
+            do {
+                return try SMTPMailTransport(settings: settings, logger: logger)
+            } catch {
+                throw VigilConfiguration.Problem(setting: "smtp_ca_file", reason: "the TLS setup failed: \(error)")
+            }
         }
     }
 
