@@ -1,13 +1,13 @@
 -- Presses the confirm button once for each link in the file named by VIGIL_BENCH_LINKS,
 -- spread over the threads, and counts the answers that acknowledge it (303).
 local threads = {}
-local id = 0
+local thread_count = 0
 acknowledged = 0
 others = 0
 
 function setup(thread)
-  id = id + 1
-  thread:set("id", id)
+  thread_count = thread_count + 1
+  thread:set("thread_id", thread_count)
   table.insert(threads, thread)
 end
 
@@ -21,7 +21,7 @@ function init(args)
   local line_number = 0
   for line in io.lines(os.getenv("VIGIL_BENCH_LINKS")) do
     line_number = line_number + 1
-    if line_number % count == id % count then table.insert(links, line) end
+    if line_number % count == thread_id % count then table.insert(links, line) end
   end
   next_link = 1
 end

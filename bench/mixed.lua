@@ -3,11 +3,11 @@ counter = 0
 acknowledged = 0
 others = 0
 local threads = {}
-local id = 0
+local thread_count = 0
 
 function setup(thread)
-  id = id + 1
-  thread:set("id", id)
+  thread_count = thread_count + 1
+  thread:set("thread_id", thread_count)
   table.insert(threads, thread)
 end
 
@@ -15,6 +15,10 @@ function init(args)
   wrk.headers["Cookie"] = os.getenv("VIGIL_BENCH_COOKIE")
   token = os.getenv("VIGIL_BENCH_TOKEN")
   prefix = os.getenv("VIGIL_BENCH_PREFIX") or "mixed"
+  post_headers = {
+    ["Cookie"] = wrk.headers["Cookie"],
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+  }
 end
 
 function request()
@@ -22,8 +26,8 @@ function request()
   if counter % 10 ~= 0 then
     return wrk.format("GET", "/petitions/osce-moscow-mechanism")
   end
-  local body = "csrf=" .. token .. "&lang=en&name=Mixed+Signer&country=AM&email=" .. prefix .. "-" .. id .. "-" .. counter .. "%40example.org"
-  return wrk.format("POST", "/petitions/osce-moscow-mechanism/signatures", { ["Content-Type"] = "application/x-www-form-urlencoded" }, body)
+  local body = "csrf=" .. token .. "&lang=en&name=Mixed+Signer&country=AM&email=" .. prefix .. "-" .. thread_id .. "-" .. counter .. "%40example.org"
+  return wrk.format("POST", "/petitions/osce-moscow-mechanism/signatures", post_headers, body)
 end
 
 function response(status, headers, body)

@@ -4,11 +4,11 @@ counter = 0
 acknowledged = 0
 others = 0
 local threads = {}
-local id = 0
+local thread_count = 0
 
 function setup(thread)
-  id = id + 1
-  thread:set("id", id)
+  thread_count = thread_count + 1
+  thread:set("thread_id", thread_count)
   table.insert(threads, thread)
 end
 
@@ -24,7 +24,7 @@ end
 function request()
   counter = counter + 1
   local body = "csrf=" .. token .. "&lang=en&name=Bench+Signer&country=" .. countries[(counter % #countries) + 1]
-    .. "&email=" .. prefix .. "-" .. id .. "-" .. counter .. "%40example.org"
+    .. "&email=" .. prefix .. "-" .. thread_id .. "-" .. counter .. "%40example.org"
   return wrk.format(nil, "/petitions/osce-moscow-mechanism/signatures", nil, body)
 end
 
