@@ -81,7 +81,6 @@ let package = Package(
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilCore",
                 "VigilStore",
                 "VigilWeb",
                 .product(name: "Logging", package: "swift-log"),

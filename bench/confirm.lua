@@ -1,15 +1,6 @@
 -- Presses the confirm button once for each link in the file named by VIGIL_BENCH_LINKS,
--- spread over the threads, and counts the answers that acknowledge it (303).
-local threads = {}
-local thread_count = 0
-acknowledged = 0
-others = 0
-
-function setup(thread)
-  thread_count = thread_count + 1
-  thread:set("thread_id", thread_count)
-  table.insert(threads, thread)
-end
+-- the links shared out between the threads.
+dofile("bench/counting.lua")
 
 function init(args)
   wrk.method = "POST"
@@ -34,17 +25,4 @@ function request()
   end
   next_link = next_link + 1
   return wrk.format(nil, link)
-end
-
-function response(status, headers, body)
-  if status == 303 then acknowledged = acknowledged + 1 elseif status ~= 200 then others = others + 1 end
-end
-
-function done(summary, latency, requests)
-  local total, bad = 0, 0
-  for _, thread in ipairs(threads) do
-    total = total + thread:get("acknowledged")
-    bad = bad + thread:get("others")
-  end
-  io.write(string.format("ACKNOWLEDGED %d OTHER %d\n", total, bad))
 end

@@ -1,6 +1,4 @@
 import ArgumentParser
-import Foundation
-import VigilCore
 import VigilStore
 import VigilWeb
 
@@ -15,18 +13,8 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try await Settings.load(file: config)
-        let folder = DataFolder(
-            url: URL(fileURLWithPath: settings.dataDirectory),
-            masterKeyFile: settings.masterKeyFile.map { URL(fileURLWithPath: $0) }
-        )
-        try folder.prepare()
-        let (key, _) = try folder.loadOrCreateMasterKey()
-        let store = try await Store.openSQLite(
-            path: folder.databaseFile.path,
-            cipher: PersonalDataCipher(masterKey: key),
-            logger: Settings.logger(level: settings.logLevel)
-        )
-        await store.close()
-        print("The database at \(folder.databaseFile.path) is at schema version \(Store.schemaVersion).")
+        let opened = try await VigilServer.openStore(configuration: settings, logger: Settings.logger(level: settings.logLevel))
+        await opened.store.close()
+        print("The database at \(opened.folder.databaseFile.path) is at schema version \(Store.schemaVersion).")
     }
 }

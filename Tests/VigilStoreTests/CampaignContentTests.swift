@@ -36,6 +36,7 @@ struct CampaignContentTests {
             #expect(members.count == 57)
             #expect(members.contains(Country(code: "AM")!) && members.contains(Country(code: "AZ")!))
             #expect(try await test.store.hasContent())
+            #expect(try await test.store.campaignNames() == [.english: "Petition for the Armenian detainees"])
         }
     }
 

@@ -13,11 +13,8 @@ struct PetitionAPITests {
             let browser = Browser(client)
             _ = try await browser.sign(email: "json@example.org", country: "AM")
             let link = try #require(try await app.waitForMails(1).first?.confirmationPath)
-            let confirmPage = try await browser.get(link)
-            _ = try await browser.post(
-                try #require(confirmPage.formAction(containing: "/confirm/")),
-                fields: [("csrf", confirmPage.csrfToken ?? "")]
-            )
+            let thanks = try await browser.confirm(link)
+            #expect(thanks.body.contains("signer number 1"))
 
             let response = try await browser.get("/petitions/osce-moscow-mechanism.json")
             #expect(response.status == .ok)
@@ -71,11 +68,8 @@ struct PetitionAPITests {
 
             _ = try await browser.sign(email: "etag@example.org")
             let link = try #require(try await app.waitForMails(1).first?.confirmationPath)
-            let confirmPage = try await browser.get(link)
-            _ = try await browser.post(
-                try #require(confirmPage.formAction(containing: "/confirm/")),
-                fields: [("csrf", confirmPage.csrfToken ?? "")]
-            )
+            let thanks = try await browser.confirm(link)
+            #expect(thanks.body.contains("signer number 1"))
             let after = try await browser.get("/petitions/osce-moscow-mechanism/count.json", headers: headers)
             #expect(after.status == .ok)
             #expect(after.headers[.eTag] != etag)

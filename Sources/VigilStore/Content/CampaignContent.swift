@@ -5,6 +5,8 @@ import Yams
 /// A campaign as data files: petitions with their texts, the people they are about, and the
 /// organisations they address. This is what `Content/` holds and what Vigil loads on first start.
 public struct CampaignContent: Sendable {
+    /// The campaign's name by language, from `campaign.yaml`.
+    public var names: [Language: String]
     public var petitions: [PetitionFile]
     public var detainees: [DetaineeFile]
     public var organisations: [OrganisationFile]
@@ -61,7 +63,19 @@ extension CampaignContent {
         let organisations = try yamlFiles(in: directory.appendingPathComponent("organisations")).map {
             try loadOrganisation($0, relativeTo: directory)
         }
-        let content = CampaignContent(petitions: petitions, detainees: detainees, organisations: organisations)
+        let campaignFile = directory.appendingPathComponent("campaign.yaml")
+        let campaign = try decode(RawCampaign.self, from: campaignFile, named: relative(campaignFile, to: directory))
+        var names: [Language: String] = [:]
+        for (tag, name) in campaign.name {
+            guard let language = Language(rawValue: tag) else {
+                throw StoreError.content(file: "campaign.yaml", problem: "name.\(tag): not a supported language")
+            }
+            names[language] = name
+        }
+        guard names[.fallback] != nil else {
+            throw StoreError.content(file: "campaign.yaml", problem: "name.en: missing; English is the fallback language")
+        }
+        let content = CampaignContent(names: names, petitions: petitions, detainees: detainees, organisations: organisations)
         try content.checkReferences()
         return content
     }
@@ -82,6 +96,10 @@ extension CampaignContent {
         for detainee in detainees where !seen.insert(detainee.slug).inserted {
             throw StoreError.content(file: "detainees/\(detainee.slug).yaml", problem: "slug is used twice")
         }
+    }
+
+    private struct RawCampaign: Decodable {
+        var name: [String: String]
     }
 
     private struct RawPetition: Decodable {

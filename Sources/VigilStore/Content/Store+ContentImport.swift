@@ -8,6 +8,18 @@ extension Store {
         try await reader.raw("SELECT value FROM instance_settings WHERE key = 'content_imported_at'").first() != nil
     }
 
+    /// The campaign's name in each language it was given in.
+    public func campaignNames() async throws -> [Language: String] {
+        var names: [Language: String] = [:]
+        for row in try await reader.raw("SELECT key, value FROM instance_settings WHERE key LIKE 'campaign_name.%'").all() {
+            let key = try row.decode(column: "key", as: String.self)
+            if let language = Language(rawValue: String(key.dropFirst("campaign_name.".count))) {
+                names[language] = try row.decode(column: "value", as: String.self)
+            }
+        }
+        return names
+    }
+
     /// Loads a campaign into an empty database, in one transaction: either all of it lands or none.
     ///
     /// Runs at start-up before the server takes requests, so nothing else writes meanwhile.
@@ -91,6 +103,11 @@ extension Store {
                         "INSERT INTO petition_detainees (petition_id, detainee_id) VALUES " + links.joined(separator: ", ")
                     ).run()
                 }
+            }
+            for (language, name) in content.names {
+                try await database.raw(
+                    "INSERT INTO instance_settings (key, value) VALUES (\(bind: "campaign_name.\(language.rawValue)"), \(bind: name))"
+                ).run()
             }
             try await database.raw(
                 "INSERT INTO instance_settings (key, value) VALUES ('content_imported_at', \(bind: String(nowMS)))"

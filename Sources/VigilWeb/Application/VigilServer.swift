@@ -21,23 +21,7 @@ public struct VigilServer: Sendable {
         now: @escaping @Sendable () -> Date = { Date() },
         logger: Logger
     ) async throws -> VigilServer {
-        let folder = DataFolder(
-            url: URL(fileURLWithPath: configuration.dataDirectory),
-            masterKeyFile: configuration.masterKeyFile.map { URL(fileURLWithPath: $0) }
-        )
-        try folder.prepare()
-        let (masterKey, createdKey) = try folder.loadOrCreateMasterKey()
-        if createdKey {
-            logger.notice("created a new master key at \(folder.masterKeyFile.path): back it up apart from the database")
-        }
-        let store = try await Store.openSQLite(
-            path: folder.databaseFile.path,
-            cipher: PersonalDataCipher(masterKey: masterKey),
-            settings: SigningSettings(confirmationLifetime: .seconds(configuration.confirmationLifetimeDays * 24 * 3600)),
-            durability: configuration.sqliteSynchronous == "normal" ? .normal : .full,
-            now: now,
-            logger: logger
-        )
+        let (store, folder, masterKey) = try await openStore(configuration: configuration, now: now, logger: logger)
         do {
             if try await !store.hasContent() {
                 let contentFolder = URL(fileURLWithPath: configuration.contentDirectory)
@@ -62,6 +46,33 @@ public struct VigilServer: Sendable {
         }
     }
 
+    /// Prepares the data folder (creating the master key on first start) and opens the database,
+    /// bringing its schema up to date.
+    public static func openStore(
+        configuration: VigilConfiguration,
+        now: @escaping @Sendable () -> Date = { Date() },
+        logger: Logger
+    ) async throws -> (store: Store, folder: DataFolder, masterKey: [UInt8]) {
+        let folder = DataFolder(
+            url: URL(fileURLWithPath: configuration.dataDirectory),
+            masterKeyFile: configuration.masterKeyFile.map { URL(fileURLWithPath: $0) }
+        )
+        try folder.prepare()
+        let (masterKey, createdKey) = try folder.loadOrCreateMasterKey()
+        if createdKey {
+            logger.notice("created a new master key at \(folder.masterKeyFile.path): back it up apart from the database")
+        }
+        let store = try await Store.openSQLite(
+            path: folder.databaseFile.path,
+            cipher: PersonalDataCipher(masterKey: masterKey),
+            settings: SigningSettings(confirmationLifetime: .seconds(configuration.confirmationLifetimeDays * 24 * 3600)),
+            durability: configuration.sqliteSynchronous == "normal" ? .normal : .full,
+            now: now,
+            logger: logger
+        )
+        return (store, folder, masterKey)
+    }
+
     /// Runs until SIGINT or SIGTERM, then stops taking requests, finishes those in flight and the
     /// signature writer's queue, and closes the database.
     public func run() async throws {
@@ -83,7 +94,7 @@ public struct VigilServer: Sendable {
         logger: Logger
     ) async throws -> Application<RouterResponder<VigilRequestContext>> {
         let master = SymmetricKey(data: masterKey)
-        let renderer = try await PageRenderer.load()
+        let renderer = try await PageRenderer.load(campaignNames: try await store.campaignNames())
         let directory = PetitionDirectory(store: store)
         let services = VigilServices(
             store: store,

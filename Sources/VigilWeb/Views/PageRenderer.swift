@@ -11,6 +11,8 @@ import VigilCore
 struct PageRenderer: Sendable {
     let catalogue: MessageCatalogue
     let assets: StaticAssets
+    /// The campaign's name by language, shown at the top of every page.
+    let campaignNames: [Language: String]
     private let library: MustacheLibrary
 
     /// Why a page could not be rendered; a bug in Vigil, never the visitor's fault.
@@ -18,7 +20,7 @@ struct PageRenderer: Sendable {
         let description: String
     }
 
-    static func load() async throws -> PageRenderer {
+    static func load(campaignNames: [Language: String]) async throws -> PageRenderer {
         let resources = webResources
         let templates = resources.appendingPathComponent("templates")
         guard FileManager.default.fileExists(atPath: templates.path) else {
@@ -34,6 +36,7 @@ struct PageRenderer: Sendable {
         return PageRenderer(
             catalogue: try MessageCatalogue(json: files),
             assets: try StaticAssets(folder: resources.appendingPathComponent("public")),
+            campaignNames: campaignNames,
             library: library
         )
     }
@@ -73,6 +76,7 @@ struct PageRenderer: Sendable {
     ) -> Layout {
         Layout(
             lang: language.tag,
+            siteName: campaignNames[language] ?? campaignNames[.fallback] ?? "Vigil",
             title: title,
             description: description,
             stylesheet: assets.url(of: "vigil.css"),
@@ -96,6 +100,7 @@ struct Layout {
     }
 
     let lang: String
+    let siteName: String
     let title: String
     let description: String?
     let stylesheet: String

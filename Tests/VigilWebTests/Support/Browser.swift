@@ -80,6 +80,16 @@ final class Browser: @unchecked Sendable {
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
     }
 
+    /// Opens a confirmation link and presses its button, as a signer does; returns the page the
+    /// button leads to.
+    func confirm(_ link: String) async throws -> Page {
+        let page = try await get(link)
+        guard let action = page.formAction(containing: "/confirm/") else { return page }
+        let pressed = try await post(action, fields: [("csrf", page.csrfToken ?? "")])
+        guard let location = pressed.headers[.location] else { return pressed }
+        return try await get(location)
+    }
+
     /// Opens the petition and signs it with the given fields (added to a valid form).
     func sign(
         name: String = "Ani Hakobyan",
