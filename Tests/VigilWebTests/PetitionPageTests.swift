@@ -125,3 +125,19 @@ struct PetitionPageTests {
         }
     }
 }
+
+@Suite("Page language")
+struct PageLanguageTests {
+    @Test("a page is never labelled with a language it is not written in")
+    func onlyTranslatedLanguages() async throws {
+        try await TestApp.with { _, client in
+            var headers = HTTPFields()
+            headers[.acceptLanguage] = "ru, hy;q=0.9"
+            let browser = Browser(client)
+            for path in ["/privacy", "/petitions/osce-moscow-mechanism", "/no/such/page"] {
+                let page = try await browser.get(path, headers: headers)
+                #expect(page.body.contains(#"<html lang="en">"#), "\(path)")
+            }
+        }
+    }
+}

@@ -103,7 +103,7 @@ struct ConfirmationController {
         values: [String: String] = [:]
     ) async throws -> HTML {
         let slug = try await services.directory.defaultSlug()
-        let language = language ?? Language.chosen(for: request, offered: Language.allCases, default: .fallback)
+        let language = language ?? Language.chosen(for: request, offered: services.renderer.languages, default: .fallback)
         let renderer = services.renderer
         let title = renderer.catalogue.text("\(key)_title", in: language)
         let page = MessagePage(

@@ -26,7 +26,7 @@ struct SiteController {
 
     /// What is stored about signers, why, for how long, and who can see it.
     @Sendable func privacy(request: Request, context: VigilRequestContext) async throws -> HTML {
-        let language = Language.chosen(for: request, offered: Language.allCases, default: .fallback)
+        let language = Language.chosen(for: request, offered: services.renderer.languages, default: .fallback)
         let renderer = services.renderer
         let title = renderer.catalogue.text("privacy_title", in: language)
         let slug = try await services.directory.defaultSlug()

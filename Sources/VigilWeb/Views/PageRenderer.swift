@@ -13,6 +13,9 @@ struct PageRenderer: Sendable {
     let assets: StaticAssets
     /// The campaign's name by language, shown at the top of every page.
     let campaignNames: [Language: String]
+    /// The languages the interface is translated into: pages that belong to no petition are
+    /// offered in these only, so a page never claims a language it is not written in.
+    let languages: [Language]
     private let library: MustacheLibrary
 
     /// Why a page could not be rendered; a bug in Vigil, never the visitor's fault.
@@ -37,6 +40,7 @@ struct PageRenderer: Sendable {
             catalogue: try MessageCatalogue(json: files),
             assets: try StaticAssets(folder: resources.appendingPathComponent("public")),
             campaignNames: campaignNames,
+            languages: Language.allCases.filter { files[$0] != nil },
             library: library
         )
     }
