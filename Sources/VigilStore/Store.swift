@@ -57,6 +57,10 @@ public final class Store: Sendable {
                 now: now,
                 logger: logger
             )
+            let appended = try await store.signatureWriter.appendMissingLeaves()
+            if appended > 0 {
+                logger.notice("added \(appended) signature(s) confirmed before the tally log existed to the log")
+            }
             try await store.reloadLiveCounts()
             return store
         } catch {

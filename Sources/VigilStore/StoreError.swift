@@ -10,6 +10,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case shuttingDown
     /// Something the caller referred to does not exist.
     case notFound(String)
+    /// A request that cannot be carried out as given; nothing was changed.
+    case invalidRequest(String)
 
     public var description: String {
         switch self {
@@ -18,6 +20,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .corruptRow(let table, let problem): "unexpected row in \(table): \(problem)"
         case .shuttingDown: "the signature writer is shutting down"
         case .notFound(let what): "not found: \(what)"
+        case .invalidRequest(let problem): problem
         }
     }
 }

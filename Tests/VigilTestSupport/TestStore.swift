@@ -107,10 +107,13 @@ public struct TestStore: Sendable {
             petitionID: try await petition().id,
             signature: signature,
             language: .english,
-            textHash: "test-text-hash",
+            textHash: Self.textHash,
             hold: hold
         )
     }
+
+    /// A text hash for test signatures: the SHA-256 of "test", as a petition text's hash is.
+    public static let textHash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
     /// The confirmation token in the newest queued confirmation e-mail to `address`.
     public func confirmationToken(for address: String) async throws -> ConfirmationToken? {

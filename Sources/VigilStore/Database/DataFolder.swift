@@ -14,6 +14,9 @@ public struct DataFolder: Sendable {
         self.masterKeyFile = masterKeyFile ?? url.appendingPathComponent("keys/master.key")
     }
 
+    /// The Ed25519 key that signs the tally logs' tree heads, beside the master key.
+    public var logKeyFile: URL { masterKeyFile.deletingLastPathComponent().appendingPathComponent("log.key") }
+
     /// The SQLite database file.
     public var databaseFile: URL { url.appendingPathComponent("vigil.sqlite") }
     /// Where the file mail transport writes `.eml` files.
@@ -48,24 +51,51 @@ public struct DataFolder: Sendable {
             return (Array(key), false)
         }
         let key = random.bytes(PersonalDataCipher.masterKeyByteCount)
+        try writeSecret(Data((Data(key).base64EncodedString() + "\n").utf8), to: masterKeyFile)
+        return (key, true)
+    }
+
+    /// Writes a key file readable by its owner only (0600), in an owner-only folder.
+    private func writeSecret(_ contents: Data, to file: URL) throws {
+        let files = FileManager.default
         do {
             try files.createDirectory(
-                at: masterKeyFile.deletingLastPathComponent(),
+                at: file.deletingLastPathComponent(),
                 withIntermediateDirectories: true,
                 attributes: [.posixPermissions: 0o700]
             )
-            guard files.createFile(
-                atPath: masterKeyFile.path,
-                contents: Data((Data(key).base64EncodedString() + "\n").utf8),
-                attributes: [.posixPermissions: 0o600]
-            ) else {
-                throw StoreError.dataDirectory("cannot write \(masterKeyFile.path)")
+            guard files.createFile(atPath: file.path, contents: contents, attributes: [.posixPermissions: 0o600]) else {
+                throw StoreError.dataDirectory("cannot write \(file.path)")
             }
         } catch let error as StoreError {
             throw error
         } catch {
-            throw StoreError.dataDirectory("cannot create \(masterKeyFile.deletingLastPathComponent().path): \(error.localizedDescription)")
+            throw StoreError.dataDirectory("cannot create \(file.deletingLastPathComponent().path): \(error.localizedDescription)")
         }
+    }
+
+    /// Reads the tally log's signing key, creating a new one on first start.
+    ///
+    /// Losing it does not lose data, but tree heads signed with a new key cannot be checked
+    /// against the old public key that addressees may have kept: back it up with the master key.
+    public func loadOrCreateLogKey(random: some RandomSource = SystemRandomSource()) throws -> (key: TallyLogKey, created: Bool) {
+        let file = logKeyFile
+        if FileManager.default.fileExists(atPath: file.path) {
+            guard let text = try? String(contentsOf: file, encoding: .utf8),
+                  let raw = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)),
+                  let key = try? TallyLogKey(rawRepresentation: Array(raw))
+            else {
+                throw StoreError.dataDirectory("\(file.path) is not a base64-encoded 32-byte Ed25519 key")
+            }
+            return (key, false)
+        }
+        let key: TallyLogKey
+        do {
+            key = try TallyLogKey.generate(random: random)
+        } catch {
+            throw StoreError.dataDirectory("cannot make a log key: \(error)")
+        }
+        try writeSecret(Data((Data(key.rawRepresentation).base64EncodedString() + "\n").utf8), to: file)
         return (key, true)
     }
 }

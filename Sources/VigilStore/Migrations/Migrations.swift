@@ -149,5 +149,6 @@ enum Migrations {
                 """,
             ]
         ),
+        Migrations.tallyLog,
     ]
 }

@@ -6,6 +6,9 @@ public struct OutboxMessage: Sendable, Equatable {
         case confirmSignature = "confirm-signature"
         /// Tells the owner of an address that it had already signed.
         case alreadySigned = "already-signed"
+        /// Gives a signer whose signature now counts the receipt that proves it: the leaf of
+        /// the tally log and the nonce of their commitment.
+        case signatureReceipt = "signature-receipt"
     }
 
     public let id: Int64

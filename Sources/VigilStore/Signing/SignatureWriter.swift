@@ -13,12 +13,12 @@ import VigilCore
 /// ``SigningSettings/maximumBatchSize`` requests: under light load a request is written at
 /// once, under heavy load one commit (and one fsync) serves hundreds.
 public final class SignatureWriter: Service, Sendable {
-    private let database: any SQLDatabase
-    private let cipher: PersonalDataCipher
+    let database: any SQLDatabase
+    let cipher: PersonalDataCipher
     private let settings: SigningSettings
-    private let random: any RandomSource
+    let random: any RandomSource
     private let liveCounts: LiveCounts
-    private let now: @Sendable () -> Date
+    let now: @Sendable () -> Date
     private let logger: Logger
     private let queue = Mutex(Queue())
     private let mailQueuedContinuation: AsyncStream<Void>.Continuation
@@ -29,11 +29,13 @@ public final class SignatureWriter: Service, Sendable {
     enum Job: Sendable {
         case sign(SigningRequest, CheckedContinuation<SigningOutcome, any Error>)
         case confirm(ConfirmationToken, CheckedContinuation<ConfirmationOutcome, any Error>)
+        case revise(SignatureRevision, CheckedContinuation<RevisionOutcome, any Error>)
 
         func fail(_ error: any Error) {
             switch self {
             case .sign(_, let continuation): continuation.resume(throwing: error)
             case .confirm(_, let continuation): continuation.resume(throwing: error)
+            case .revise(_, let continuation): continuation.resume(throwing: error)
             }
         }
     }
@@ -76,6 +78,18 @@ public final class SignatureWriter: Service, Sendable {
     public func confirm(_ token: ConfirmationToken) async throws -> ConfirmationOutcome {
         try await withCheckedThrowingContinuation { continuation in
             enqueue(.confirm(token, continuation))
+        }
+    }
+
+    /// Withdraws, invalidates or reinstates counted signatures and returns once that is committed.
+    ///
+    /// A revision that names a signature it cannot apply to throws ``StoreError/invalidRequest(_:)``
+    /// and changes nothing; a withdrawal of a signature that does not count returns
+    /// ``RevisionOutcome/notCounted``.
+    public func revise(_ revision: SignatureRevision) async throws -> RevisionOutcome {
+        let checked = try revision.checked()
+        return try await withCheckedThrowingContinuation { continuation in
+            enqueue(.revise(checked, continuation))
         }
     }
 
@@ -163,6 +177,7 @@ public final class SignatureWriter: Service, Sendable {
                 switch (job, answer) {
                 case (.sign(_, let continuation), .signed(let outcome)): continuation.resume(returning: outcome)
                 case (.confirm(_, let continuation), .confirmed(let outcome)): continuation.resume(returning: outcome)
+                case (.revise(_, let continuation), .revised(let result)): continuation.resume(with: result.mapError { $0 })
                 default: job.fail(StoreError.corruptRow(table: "signatures", problem: "writer answered out of order"))
                 }
             }
@@ -182,6 +197,7 @@ public final class SignatureWriter: Service, Sendable {
     enum Answer {
         case signed(SigningOutcome)
         case confirmed(ConfirmationOutcome)
+        case revised(Result<RevisionOutcome, StoreError>)
     }
 
     struct BatchResult {
@@ -194,10 +210,12 @@ public final class SignatureWriter: Service, Sendable {
         let moment = now()
         var signing: [(index: Int, request: SigningRequest)] = []
         var confirming: [(index: Int, token: ConfirmationToken)] = []
+        var revising: [(index: Int, revision: SignatureRevision)] = []
         for (index, job) in batch.enumerated() {
             switch job {
             case .sign(let request, _): signing.append((index, request))
             case .confirm(let token, _): confirming.append((index, token))
+            case .revise(let revision, _): revising.append((index, revision))
             }
         }
 
@@ -209,9 +227,16 @@ public final class SignatureWriter: Service, Sendable {
             for (position, outcome) in try await writeSignatures(signing, at: moment, changes: &changes, mail: &mail) {
                 answers[position] = .signed(outcome)
             }
-            for (position, outcome) in try await confirmSignatures(confirming, at: moment, changes: &changes) {
+            var tally = TallyAppender(database: database)
+            for (position, outcome) in try await confirmSignatures(
+                confirming, at: moment, changes: &changes, mail: &mail, tally: &tally
+            ) {
                 answers[position] = .confirmed(outcome)
             }
+            for (position, result) in try await reviseSignatures(revising, at: moment, changes: &changes, tally: &tally) {
+                answers[position] = .revised(result)
+            }
+            try await tally.write()
             try await apply(changes)
             try await insert(mail, at: moment)
             let counts = changes.isEmpty ? [:] : try await Store.readCounts(from: database, petitionIDs: changes.petitionIDs)
@@ -237,6 +262,7 @@ public final class SignatureWriter: Service, Sendable {
         var id: Int64?
         var status: String
         var lastMailedAt: Int64?
+        var revokedReason: String?
     }
 
     /// Inserts new signatures and updates re-submitted ones, returning each request's outcome.
@@ -262,7 +288,7 @@ public final class SignatureWriter: Service, Sendable {
             var existing: [String: ExistingSignature] = [:]
             let rows = try await database.raw(
                 """
-                SELECT id, email_index, status, last_mailed_at FROM signatures
+                SELECT id, email_index, status, last_mailed_at, revoked_reason FROM signatures
                 WHERE petition_id = \(bind: petitionID) AND email_index IN (\(binds: Array(Set(indexes))))
                 """
             ).all()
@@ -270,7 +296,8 @@ public final class SignatureWriter: Service, Sendable {
                 existing[try row.decode(column: "email_index", as: String.self)] = ExistingSignature(
                     id: try row.decode(column: "id", as: Int64.self),
                     status: try row.decode(column: "status", as: String.self),
-                    lastMailedAt: try row.decode(column: "last_mailed_at", as: Int64?.self)
+                    lastMailedAt: try row.decode(column: "last_mailed_at", as: Int64?.self),
+                    revokedReason: try row.decode(column: "revoked_reason", as: String?.self)
                 )
             }
 
@@ -330,12 +357,13 @@ public final class SignatureWriter: Service, Sendable {
                     outcomes.append((position, .held(hold)))
                     continue
                 }
-                if recentlyMailed(previous) {
+                // Staff invalidated this address's signature: signing again neither counts nor mails.
+                if recentlyMailed(previous) || previous.revokedReason == TallyEntry.Reason.invalidated.name {
                     outcomes.append((position, .mailSuppressed))
                     continue
                 }
                 switch previous.status {
-                case "confirmed":
+                case "confirmed" where previous.revokedReason == nil:
                     mail.append(
                         QueuedMail(
                             kind: .alreadySigned,
@@ -349,7 +377,8 @@ public final class SignatureWriter: Service, Sendable {
                         updates.append("UPDATE signatures SET last_mailed_at = \(bind: nowMS) WHERE id = \(bind: id)")
                     }
                 default:
-                    // Pending or held: the newest submission replaces the details and gets a fresh link.
+                    // Pending, held or withdrawn: the newest submission replaces the details and gets a
+                    // fresh link; a withdrawn signature counts again only once confirmed again.
                     if previous.status == "held" { changes.held[petitionID, default: 0] -= 1 }
                     mail.append(confirmationMail)
                     outcomes.append((position, .confirmationQueued))
@@ -361,11 +390,13 @@ public final class SignatureWriter: Service, Sendable {
                             country = \(bind: signature.country.code), language = \(bind: request.language.rawValue),
                             text_hash = \(bind: request.textHash), show_name_publicly = \(bind: signature.showNamePublicly),
                             keep_informed = \(bind: signature.keepInformed), token_hash = \(bind: token.hash),
-                            token_expires_at = \(bind: expiresMS), last_mailed_at = \(bind: nowMS)
+                            token_expires_at = \(bind: expiresMS), last_mailed_at = \(bind: nowMS),
+                            revoked_at = NULL, revoked_reason = NULL
                         """ + " WHERE " + match
                     )
                 }
                 previous.status = "pending"
+                previous.revokedReason = nil
                 previous.lastMailedAt = nowMS
                 existing[emailIndex] = previous
             }
@@ -387,53 +418,45 @@ public final class SignatureWriter: Service, Sendable {
         return outcomes
     }
 
-    /// Confirms pending signatures by token and numbers them in order of confirmation.
+    /// Confirms pending signatures by token, numbers them in order of confirmation, appends an
+    /// addition to the tally log for each and queues its receipt.
     private func confirmSignatures(
         _ requests: [(index: Int, token: ConfirmationToken)],
         at moment: Date,
-        changes: inout CounterChanges
+        changes: inout CounterChanges,
+        mail: inout [QueuedMail],
+        tally: inout TallyAppender
     ) async throws -> [(Int, ConfirmationOutcome)] {
         guard !requests.isEmpty else { return [] }
         let nowMS = moment.storedMilliseconds
-        struct Found {
-            var id: Int64
-            var petitionID: Int64
-            var status: String
-            var country: String
-            var expiresAt: Int64?
-            var number: Int?
-        }
-        var found: [String: Found] = [:]
+        var found: [String: PendingConfirmation] = [:]
         let hashes = Array(Set(requests.map(\.token.hash)))
         for row in try await database.raw(
             """
-            SELECT id, petition_id, status, country, token_hash, token_expires_at, signer_number
+            SELECT id, petition_id, status, country, language, text_hash, personal_data, token_hash,
+                token_expires_at, signer_number
             FROM signatures WHERE token_hash IN (\(binds: hashes))
             """
         ).all() {
-            found[try row.decode(column: "token_hash", as: String.self)] = Found(
+            found[try row.decode(column: "token_hash", as: String.self)] = PendingConfirmation(
                 id: try row.decode(column: "id", as: Int64.self),
                 petitionID: try row.decode(column: "petition_id", as: Int64.self),
                 status: try row.decode(column: "status", as: String.self),
                 country: try row.decode(column: "country", as: String.self),
+                language: try row.decode(column: "language", as: String.self),
+                textHash: try row.decode(column: "text_hash", as: String.self),
+                personalData: try row.decode(column: "personal_data", as: Data.self),
                 expiresAt: try row.decode(column: "token_expires_at", as: Int64?.self),
                 number: try row.decode(column: "signer_number", as: Int?.self)
             )
         }
 
-        var nextNumber: [Int64: Int] = [:]
-        let petitions = Array(Set(found.values.filter { $0.status == "pending" }.map(\.petitionID)))
-        if !petitions.isEmpty {
-            for row in try await database.raw(
-                "SELECT petition_id, confirmed_count FROM petition_counters WHERE petition_id IN (\(binds: petitions))"
-            ).all() {
-                nextNumber[try row.decode(column: "petition_id", as: Int64.self)] =
-                    try row.decode(column: "confirmed_count", as: Int.self) + 1
-            }
-        }
+        // Signer numbers follow the log's additions, which never go down, so a withdrawal
+        // cannot make two signers share a number.
+        try await tally.load(petitionIDs: found.values.filter { $0.status == "pending" }.map(\.petitionID))
 
         var outcomes: [(Int, ConfirmationOutcome)] = []
-        var numbered: [(id: Int64, number: Int)] = []
+        var numbered: [(id: Int64, number: Int, leaf: UInt64, sealedNonce: Data)] = []
         for (position, token) in requests {
             guard var signature = found[token.hash] else {
                 outcomes.append((position, .unknown))
@@ -445,11 +468,11 @@ public final class SignatureWriter: Service, Sendable {
             case "pending" where (signature.expiresAt ?? 0) < nowMS:
                 outcomes.append((position, .expired(petitionID: signature.petitionID)))
             case "pending":
-                guard let number = nextNumber[signature.petitionID] else {
-                    throw StoreError.corruptRow(table: "petition_counters", problem: "no counter row for petition \(signature.petitionID)")
-                }
-                nextNumber[signature.petitionID] = number + 1
-                numbered.append((signature.id, number))
+                let number = Int(tally.additions(petitionID: signature.petitionID)) + 1
+                let addition = try prepareAddition(signature, day: TallyDay(moment))
+                let appended = try tally.append(.addition(addition.entry), petitionID: signature.petitionID, atMilliseconds: nowMS)
+                mail.append(addition.receipt(leaf: appended, petitionID: signature.petitionID))
+                numbered.append((signature.id, number, appended.index, addition.sealedNonce))
                 changes.confirmed[signature.petitionID, default: 0] += 1
                 changes.byCountry[signature.petitionID, default: [:]][signature.country, default: 0] += 1
                 signature.status = "confirmed"
@@ -462,11 +485,14 @@ public final class SignatureWriter: Service, Sendable {
         }
 
         if !numbered.isEmpty {
-            let cases = numbered.map { "WHEN \(bind: $0.id) THEN \(bind: $0.number)" as SQLQueryString }
+            let numbers = numbered.map { "WHEN \(bind: $0.id) THEN \(bind: $0.number)" as SQLQueryString }
+            let leaves = numbered.map { "WHEN \(bind: $0.id) THEN \(bind: Int64($0.leaf))" as SQLQueryString }
+            let nonces = numbered.map { "WHEN \(bind: $0.id) THEN \(bind: $0.sealedNonce)" as SQLQueryString }
             try await database.raw(
                 "UPDATE signatures SET status = 'confirmed', confirmed_at = \(bind: nowMS), signer_number = CASE id "
-                    + cases.joined(separator: " ")
-                    + " END WHERE id IN (\(binds: numbered.map(\.id)))"
+                    + numbers.joined(separator: " ") + " END, tally_leaf = CASE id "
+                    + leaves.joined(separator: " ") + " END, receipt_nonce = CASE id "
+                    + nonces.joined(separator: " ") + " END WHERE id IN (\(binds: numbered.map(\.id)))"
             ).run()
         }
         return outcomes

@@ -16,6 +16,8 @@ public struct SignatureStanding: Sendable, Equatable {
     public let linkExpired: Bool
     /// The language the signer signed in; pages about the signature use it.
     public let language: Language
+    /// Why a confirmed signature no longer counts (withdrawn or invalidated), if it does not.
+    public let revokedReason: String?
 }
 
 extension Store {
@@ -23,7 +25,7 @@ extension Store {
     public func signatureStanding(token: ConfirmationToken) async throws -> SignatureStanding? {
         guard let row = try await reader.raw(
             """
-            SELECT petition_id, status, signer_number, token_expires_at, language
+            SELECT petition_id, status, signer_number, token_expires_at, language, revoked_reason
             FROM signatures WHERE token_hash = \(bind: token.hash)
             """
         ).first() else { return nil }
@@ -37,16 +39,20 @@ extension Store {
             status: status,
             signerNumber: try row.decode(column: "signer_number", as: Int?.self),
             linkExpired: status == .pending && expiresAt < now().storedMilliseconds,
-            language: Language(rawValue: try row.decode(column: "language", as: String.self)) ?? .fallback
+            language: Language(rawValue: try row.decode(column: "language", as: String.self)) ?? .fallback,
+            revokedReason: try row.decode(column: "revoked_reason", as: String?.self)
         )
     }
 
-    /// Counts a petition's signatures row by row, by status. For checks and tests only: pages
-    /// read ``LiveCounts`` instead.
+    /// Counts a petition's signatures row by row, by status; withdrawn and invalidated signatures
+    /// are not counted as confirmed. For checks and tests only: pages read ``LiveCounts`` instead.
     public func recount(petitionID: Int64) async throws -> (confirmed: Int, pending: Int, held: Int, byCountry: [String: Int]) {
         var result = (confirmed: 0, pending: 0, held: 0, byCountry: [String: Int]())
         for row in try await reader.raw(
-            "SELECT status, COUNT(*) AS n FROM signatures WHERE petition_id = \(bind: petitionID) GROUP BY status"
+            """
+            SELECT status, COUNT(*) AS n FROM signatures
+            WHERE petition_id = \(bind: petitionID) AND revoked_reason IS NULL GROUP BY status
+            """
         ).all() {
             let count = try row.decode(column: "n", as: Int.self)
             switch try row.decode(column: "status", as: String.self) {
@@ -59,7 +65,7 @@ extension Store {
         for row in try await reader.raw(
             """
             SELECT country, COUNT(*) AS n FROM signatures
-            WHERE petition_id = \(bind: petitionID) AND status = 'confirmed' GROUP BY country
+            WHERE petition_id = \(bind: petitionID) AND status = 'confirmed' AND revoked_reason IS NULL GROUP BY country
             """
         ).all() {
             result.byCountry[try row.decode(column: "country", as: String.self)] = try row.decode(column: "n", as: Int.self)

@@ -1,0 +1,68 @@
+import Foundation
+import SQLKit
+import VigilCore
+
+extension Store {
+    /// The newest signed tree head of a petition's log, or `nil` before the first is signed.
+    public func latestTreeHead(petitionID: Int64) async throws -> SignedTreeHead? {
+        guard let row = try await reader.raw(
+            """
+            SELECT p.slug, h.tree_size, h.root_hash, h.signed_at, h.signature, h.key_id
+            FROM tree_heads AS h JOIN petitions AS p ON p.id = h.petition_id
+            WHERE h.petition_id = \(bind: petitionID)
+            ORDER BY h.id DESC LIMIT 1
+            """
+        ).first() else { return nil }
+        guard let root = MerkleHash(bytes: Array(try row.decode(column: "root_hash", as: Data.self))) else {
+            throw StoreError.corruptRow(table: "tree_heads", problem: "root of petition \(petitionID) is not 32 bytes")
+        }
+        return SignedTreeHead(
+            head: TreeHead(
+                log: try row.decode(column: "slug", as: String.self),
+                size: UInt64(try row.decode(column: "tree_size", as: Int64.self)),
+                root: root,
+                timestamp: try row.decode(column: "signed_at", as: Int64.self)
+            ),
+            signature: Array(try row.decode(column: "signature", as: Data.self)),
+            keyID: try row.decode(column: "key_id", as: String.self)
+        )
+    }
+
+    /// Signs and stores a tree head for the log as it is now, unless the newest head already
+    /// covers every entry; returns the newest head either way.
+    @discardableResult
+    public func signTreeHead(petitionID: Int64, key: TallyLogKey) async throws -> SignedTreeHead {
+        guard let petition = try await petition(id: petitionID) else { throw StoreError.notFound("petition \(petitionID)") }
+        let size = try await tallySize(petitionID: petitionID)
+        if let latest = try await latestTreeHead(petitionID: petitionID), latest.head.size == size,
+           latest.keyID == key.publicKey.keyID {
+            return latest
+        }
+        let head = TreeHead(
+            log: petition.slug,
+            size: size,
+            root: try await tallyRoot(petitionID: petitionID, size: size),
+            timestamp: now().storedMilliseconds
+        )
+        let signed = try key.sign(head)
+        try await connections.otherWrites.raw(
+            """
+            INSERT INTO tree_heads (petition_id, tree_size, root_hash, signed_at, signature, key_id)
+            VALUES (\(bind: petitionID), \(bind: Int64(size)), \(bind: Data(head.root.bytes)), \(bind: head.timestamp),
+                    \(bind: Data(signed.signature)), \(bind: signed.keyID))
+            """
+        ).run()
+        return signed
+    }
+
+    /// Signs a tree head for every petition whose log grew since its newest head.
+    @discardableResult
+    public func signTreeHeads(key: TallyLogKey) async throws -> [SignedTreeHead] {
+        var signed: [SignedTreeHead] = []
+        for slug in try await petitionSlugs() {
+            guard let petition = try await petition(slug: slug) else { continue }
+            signed.append(try await signTreeHead(petitionID: petition.id, key: key))
+        }
+        return signed
+    }
+}
