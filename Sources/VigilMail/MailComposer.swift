@@ -78,6 +78,15 @@ public struct MailComposer: Sendable {
             }
         case .alreadySigned:
             link = "\(baseURL)/petitions/\(petition.slug)"
+        case .signatureReceipt:
+            for field in ["leaf_index", "leaf_hash", "nonce"] {
+                guard let value = outboxMessage.fields[field] else { throw Problem.missingField(field) }
+                values[field] = value
+            }
+            link = "\(baseURL)/verify?petition=\(petition.slug)&leaf_hash=\(values["leaf_hash"] ?? "")"
+            values["link"] = link
+            values["key"] = "\(baseURL)/.well-known/vigil-log-key"
+            values["petition"] = petition.slug
         }
 
         let rendered = try render(outboxMessage.kind.rawValue, language: language, values: values)

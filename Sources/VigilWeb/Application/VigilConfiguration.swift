@@ -40,6 +40,8 @@ public struct VigilConfiguration: Sendable {
     public var sqliteSynchronous = "full"
     /// Trust `X-Forwarded-For` from a reverse proxy for the client's address.
     public var behindProxy = false
+    /// Seconds between two tree heads of a growing tally log.
+    public var treeHeadIntervalSeconds = 60
     public var logLevel = Logger.Level.info
 
     /// How e-mail leaves the server.
@@ -94,6 +96,7 @@ public struct VigilConfiguration: Sendable {
         )
         settings.sqliteSynchronous = reader.string(forKey: "sqlite_synchronous", default: settings.sqliteSynchronous)
         settings.behindProxy = reader.bool(forKey: "behind_proxy", default: settings.behindProxy)
+        settings.treeHeadIntervalSeconds = reader.int(forKey: "tree_head_interval", default: settings.treeHeadIntervalSeconds)
         let level = reader.string(forKey: "log_level", default: settings.logLevel.rawValue)
         guard let logLevel = Logger.Level(rawValue: level) else {
             throw Problem(setting: "log_level", reason: "'\(level)' is not trace, debug, info, notice, warning, error or critical")
@@ -109,6 +112,9 @@ public struct VigilConfiguration: Sendable {
         guard signRateLimit >= 0 else { throw Problem(setting: "sign_rate_limit", reason: "must be 0 (off) or more") }
         guard confirmationLifetimeDays >= 1 else {
             throw Problem(setting: "confirmation_ttl_days", reason: "must be at least 1")
+        }
+        guard (1...86_400).contains(treeHeadIntervalSeconds) else {
+            throw Problem(setting: "tree_head_interval", reason: "\(treeHeadIntervalSeconds) is not between 1 and 86400 seconds")
         }
         guard ["full", "normal"].contains(sqliteSynchronous) else {
             throw Problem(setting: "sqlite_synchronous", reason: "'\(sqliteSynchronous)' is not 'full' or 'normal'")

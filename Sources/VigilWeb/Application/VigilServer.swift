@@ -21,7 +21,7 @@ public struct VigilServer: Sendable {
         now: @escaping @Sendable () -> Date = { Date() },
         logger: Logger
     ) async throws -> VigilServer {
-        let (store, folder, masterKey) = try await openStore(configuration: configuration, now: now, logger: logger)
+        let (store, folder, masterKey, logKey) = try await openStore(configuration: configuration, now: now, logger: logger)
         do {
             if try await !store.hasContent() {
                 let contentFolder = URL(fileURLWithPath: configuration.contentDirectory)
@@ -36,6 +36,7 @@ public struct VigilServer: Sendable {
                 store: store,
                 folder: folder,
                 masterKey: masterKey,
+                logKey: logKey,
                 mailTransport: mailTransport,
                 logger: logger
             )
@@ -46,13 +47,13 @@ public struct VigilServer: Sendable {
         }
     }
 
-    /// Prepares the data folder (creating the master key on first start) and opens the database,
-    /// bringing its schema up to date.
+    /// Prepares the data folder (creating the master key and the log key on first start) and
+    /// opens the database, bringing its schema up to date.
     public static func openStore(
         configuration: VigilConfiguration,
         now: @escaping @Sendable () -> Date = { Date() },
         logger: Logger
-    ) async throws -> (store: Store, folder: DataFolder, masterKey: [UInt8]) {
+    ) async throws -> (store: Store, folder: DataFolder, masterKey: [UInt8], logKey: TallyLogKey) {
         let folder = DataFolder(
             url: URL(fileURLWithPath: configuration.dataDirectory),
             masterKeyFile: configuration.masterKeyFile.map { URL(fileURLWithPath: $0) }
@@ -62,6 +63,10 @@ public struct VigilServer: Sendable {
         if createdKey {
             logger.notice("created a new master key at \(folder.masterKeyFile.path): back it up apart from the database")
         }
+        let (logKey, createdLogKey) = try folder.loadOrCreateLogKey()
+        if createdLogKey {
+            logger.notice("created the tally log's signing key at \(folder.logKeyFile.path): back it up with the master key")
+        }
         let store = try await Store.openSQLite(
             path: folder.databaseFile.path,
             cipher: PersonalDataCipher(masterKey: masterKey),
@@ -70,7 +75,7 @@ public struct VigilServer: Sendable {
             now: now,
             logger: logger
         )
-        return (store, folder, masterKey)
+        return (store, folder, masterKey, logKey)
     }
 
     /// Runs until SIGINT or SIGTERM, then stops taking requests, finishes those in flight and the
@@ -90,6 +95,7 @@ public struct VigilServer: Sendable {
         store: Store,
         folder: DataFolder,
         masterKey: [UInt8],
+        logKey: TallyLogKey,
         mailTransport: (any MailTransport)?,
         logger: Logger
     ) async throws -> Application<RouterResponder<VigilRequestContext>> {
@@ -101,9 +107,11 @@ public struct VigilServer: Sendable {
             directory: directory,
             renderer: renderer,
             pageCache: PageCache(),
+            timelines: TimelineCache(store: store),
             csrf: CSRFProtection(key: PersonalDataCipher.derive(from: master, purpose: "vigil/csrf"), random: SystemRandomSource()),
             signingLimiter: RateLimiter(capacity: configuration.signRateLimit, period: .seconds(60)),
             clientHashKey: PersonalDataCipher.derive(from: master, purpose: "vigil/client-address"),
+            logKey: logKey,
             configuration: configuration,
             logger: logger
         )
@@ -120,11 +128,13 @@ public struct VigilServer: Sendable {
         router.add(middleware: SecurityHeadersMiddleware(https: configuration.isHTTPS))
         router.add(middleware: ErrorPageMiddleware(renderer: renderer, directory: directory))
         PetitionAPIController(services: services).addRoutes(to: router)
+        TallyAPIController(services: services).addRoutes(to: router)
         let pages = router.group().add(
             middleware: CSRFCookieMiddleware(csrf: services.csrf, secureCookies: configuration.isHTTPS)
         )
         PetitionController(services: services).addRoutes(to: pages)
         ConfirmationController(services: services).addRoutes(to: pages)
+        VerifyController(services: services).addRoutes(to: pages)
         SiteController(services: services, openAPI: try openAPIDocument()).addRoutes(to: pages)
 
         let publicURL = configuration.publicURL
@@ -135,7 +145,13 @@ public struct VigilServer: Sendable {
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-            services: [store.signatureWriter, mailWorker],
+            services: [
+                store.signatureWriter,
+                mailWorker,
+                TreeHeadSigner(
+                    store: store, key: logKey, interval: .seconds(configuration.treeHeadIntervalSeconds), logger: logger
+                ),
+            ],
             onServerRunning: { _ in
                 logger.notice("Vigil is running at \(publicURL) (\(mailNote))")
                 print("Vigil is running at \(publicURL)\n\(mailNote.prefix(1).uppercased() + mailNote.dropFirst()).")

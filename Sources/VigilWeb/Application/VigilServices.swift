@@ -10,10 +10,13 @@ struct VigilServices: Sendable {
     let directory: PetitionDirectory
     let renderer: PageRenderer
     let pageCache: PageCache
+    let timelines: TimelineCache
     let csrf: CSRFProtection
     let signingLimiter: RateLimiter
     /// Keys the hash of client addresses kept with held signatures, so the address itself is never stored.
     let clientHashKey: SymmetricKey
+    /// Signs the tally logs' tree heads; pages and the API show its public half.
+    let logKey: TallyLogKey
     let configuration: VigilConfiguration
     let logger: Logger
 

@@ -38,14 +38,23 @@ struct ConfirmationController {
             let counts = services.store.liveCounts.counts(forPetition: petition.id)
             let shareURL = "\(services.configuration.publicURL)/petitions/\(petition.slug)"
             let title = catalogue.text("thanks_title", in: language)
+            let receipt = standing.revokedReason == nil ? try await services.store.receipt(token: token) : nil
             let page = ThanksPage(
                 layout: renderer.layout(language: language, title: title, path: request.uri.path, offered: petition.languages),
                 t: renderer.texts(language),
                 title: title,
-                numberText: catalogue.text(
+                numberText: standing.revokedReason.map { catalogue.text("thanks_\($0)", in: language) } ?? catalogue.text(
                     "thanks_number", in: language,
                     ["number": (standing.signerNumber ?? 0).formatted(.number.locale(language.locale))]
                 ),
+                receipt: receipt.map {
+                    ReceiptView(
+                        leafIndex: $0.leafIndex.formatted(.number.locale(language.locale)),
+                        leafHash: $0.leafHash.hex,
+                        nonce: $0.nonce.hexString,
+                        verifyURL: "/verify?petition=\(petition.slug)&leaf_hash=\($0.leafHash.hex)&lang=\(language.tag)"
+                    )
+                },
                 petitionTitle: text.title,
                 petitionURL: petitionURL,
                 progress: ProgressView(content: content, counts: counts, language: language, catalogue: catalogue),
@@ -135,10 +144,19 @@ struct ThanksPage {
     let t: [String: String]
     let title: String
     let numberText: String
+    let receipt: ReceiptView?
     let petitionTitle: String
     let petitionURL: String
     let progress: ProgressView
     let share: ShareLinks
+}
+
+/// A signer's receipt as the thank-you page shows it.
+struct ReceiptView {
+    let leafIndex: String
+    let leafHash: String
+    let nonce: String
+    let verifyURL: String
 }
 
 /// A page that explains something and leads back to the petition: errors, expired links.

@@ -20,7 +20,7 @@ struct PetitionAPIController {
         let language = Language.chosen(for: request, offered: petition.languages, default: petition.defaultLanguage)
         let counts = services.store.liveCounts.counts(forPetition: petition.id)
         let etag = "W/\"\(counts.version)-\(language.tag)\""
-        if let notModified = notModified(request, etag: etag) { return notModified }
+        if let notModified = APIResponse.notModified(request, etag: etag) { return notModified }
         guard let text = content.text(language) else { throw APIProblem(status: .notFound, detail: "no text in \(language.tag)") }
         let base = services.configuration.publicURL
         let selfURL = "\(base)/petitions/\(petition.slug).json"
@@ -63,7 +63,7 @@ struct PetitionAPIController {
                 )
             )
         )
-        return try json(document, etag: etag, request: request, context: context)
+        return try APIResponse.json(document, etag: etag)
     }
 
     /// Just the numbers, for counters on other sites and the page's own refresh.
@@ -71,11 +71,11 @@ struct PetitionAPIController {
         let content = try await services.apiContent(slug: context.parameters.require("slug"))
         let counts = services.store.liveCounts.counts(forPetition: content.petition.id)
         let etag = "W/\"\(counts.version)\""
-        if let notModified = notModified(request, etag: etag) { return notModified }
+        if let notModified = APIResponse.notModified(request, etag: etag) { return notModified }
         let progress = PetitionProgress(
             goal: content.petition.goal, confirmedHere: counts.confirmed, externalTallies: content.externalTallies
         )
-        return try json(
+        return try APIResponse.json(
             CountDocument(
                 slug: content.petition.slug,
                 signature_count: counts.confirmed,
@@ -84,35 +84,8 @@ struct PetitionAPIController {
                 goal: progress.goal,
                 percent_of_goal: progress.percentOfGoal
             ),
-            etag: etag,
-            request: request,
-            context: context
+            etag: etag
         )
-    }
-
-    private func notModified(_ request: Request, etag: String) -> Response? {
-        guard let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: {
-            $0.trimmingCharacters(in: .whitespaces) == etag
-        }) else { return nil }
-        var headers = HTTPFields()
-        headers[.eTag] = etag
-        headers[.cacheControl] = Self.cacheControl
-        return Response(status: .notModified, headers: headers)
-    }
-
-    /// Counts may be a few seconds old; that lets proxies and CDNs absorb a spike.
-    static let cacheControl = "public, max-age=5, stale-while-revalidate=30"
-
-    private func json(_ value: some Encodable, etag: String, request: Request, context: VigilRequestContext) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(value)
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json; charset=utf-8"
-        headers[.eTag] = etag
-        headers[.cacheControl] = Self.cacheControl
-        headers[.accessControlAllowOrigin] = "*"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     static func day(_ date: Date) -> String {

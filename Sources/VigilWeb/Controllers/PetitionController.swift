@@ -17,11 +17,16 @@ struct PetitionController {
         let content = try await services.content(slug: context.parameters.require("slug"))
         let language = Language.chosen(for: request, offered: content.petition.languages, default: content.petition.defaultLanguage)
         let counts = services.store.liveCounts.counts(forPetition: content.petition.id)
+        let timeline = try await services.timelines.events(petitionID: content.petition.id)
+        // Events are only ever added, so their number tells when the timeline changed.
         let entry = try services.pageCache.page(
-            "petition:\(content.petition.slug):\(language.tag)",
+            "petition:\(content.petition.slug):\(language.tag):\(timeline.count)",
             version: counts.version
         ) {
-            try renderPage(content: content, language: language, counts: counts, form: SignatureForm(), problems: .init(), csrf: PageCache.tokenSlot)
+            try renderPage(
+                content: content, language: language, counts: counts, form: SignatureForm(), problems: .init(),
+                csrf: PageCache.tokenSlot, timeline: timeline
+            )
         }
         return HTML(bytes: entry.page(token: services.formToken(context)), headers: services.languageHeaders(language))
     }
@@ -59,7 +64,7 @@ struct PetitionController {
             let counts = services.store.liveCounts.counts(forPetition: petition.id)
             let page = try renderPage(
                 content: content, language: language, counts: counts, form: form, problems: problems,
-                csrf: services.formToken(context)
+                csrf: services.formToken(context), timeline: try await services.timelines.events(petitionID: petition.id)
             )
             return HTML(status: .unprocessableContent, page, headers: services.languageHeaders(language))
                 .response(from: request, context: context)
@@ -113,7 +118,8 @@ struct PetitionController {
         counts: PetitionCounts,
         form: SignatureForm,
         problems: SignatureFormProblems,
-        csrf: String
+        csrf: String,
+        timeline: [TimelineEvent]
     ) throws -> String {
         guard let text = content.text(language) else { throw HTTPError(.notFound) }
         let formView = SignFormView(
@@ -122,7 +128,10 @@ struct PetitionController {
         )
         return try services.renderer.render(
             "petition",
-            PetitionPage(content: content, text: text, counts: counts, language: language, form: formView, renderer: services.renderer)
+            PetitionPage(
+                content: content, text: text, counts: counts, language: language, form: formView, timeline: timeline,
+                renderer: services.renderer
+            )
         )
     }
 }

@@ -28,6 +28,9 @@ struct PetitionPage {
     let detaineesIntro: String
     let detaineeGroups: [DetaineeGroup]
     let jsonURL: String
+    let timeline: [TimelineView.Line]
+    let hasTimeline: Bool
+    let verifyURL: String
 
     init(
         content: PetitionContent,
@@ -35,6 +38,7 @@ struct PetitionPage {
         counts: PetitionCounts,
         language: Language,
         form: SignFormView,
+        timeline: [TimelineEvent],
         renderer: PageRenderer
     ) {
         let catalogue = renderer.catalogue
@@ -73,5 +77,8 @@ struct PetitionPage {
             )
         }
         jsonURL = "\(path).json"
+        self.timeline = TimelineView.lines(timeline, language: language, catalogue: catalogue)
+        hasTimeline = !timeline.isEmpty
+        verifyURL = "/verify?petition=\(content.petition.slug)&lang=\(language.tag)"
     }
 }
