@@ -1,0 +1,96 @@
+import Foundation
+import VigilCore
+import VigilStore
+
+/// What `index.html` of a dossier shows: a printable A4 document, with no external assets.
+struct DossierIndexPage {
+    struct Letter {
+        let addressee: String
+        let greeting: String
+        let paragraphs: [String]
+    }
+
+    struct TextSection {
+        let lang: String
+        let languageName: String
+        let title: String
+        let addressees: [String]
+        let action: [String]
+        let countText: String
+        let olderVersions: [String]
+    }
+
+    struct Row {
+        let label: String
+        let count: String
+        let note: String?
+    }
+
+    struct Bar {
+        let x: String
+        let y: String
+        let width: String
+        let height: String
+        let title: String
+    }
+
+    struct Chart {
+        let width: Int
+        let height: Int
+        let baseline: Int
+        let bars: [Bar]
+        let firstDay: String
+        let lastDay: String
+        let maximum: String
+        let summary: String
+    }
+
+    let lang: String
+    let t: [String: String]
+    let title: String
+    let petitionTitle: String
+    let campaign: String
+    let coverCount: String
+    let coverDate: String
+    let letters: [Letter]
+    let texts: [TextSection]
+    let totals: [Row]
+    let grandTotal: Row
+    let countries: [Row]
+    let committeesNote: String
+    let chart: Chart?
+    let listedNote: String
+    let treeHead: [Row]
+    let howToCheck: [String]
+    let deliveries: [String]
+    let hasDeliveries: Bool
+
+    /// The bars of signatures by day, scaled into a fixed SVG box; numbers only, so the
+    /// template can draw them without any markup coming from data.
+    static func chart(byDay: [String: Int], language: Language, catalogue: MessageCatalogue) -> Chart? {
+        let days = byDay.keys.sorted()
+        guard let first = days.first, let last = days.last, let maximum = byDay.values.max(), maximum > 0 else { return nil }
+        let width = 680
+        let height = 220
+        let baseline = 200
+        let slot = Double(width - 40) / Double(days.count)
+        let bars = days.enumerated().map { offset, day -> Bar in
+            let count = byDay[day] ?? 0
+            let barHeight = Double(baseline - 10) * Double(count) / Double(maximum)
+            return Bar(
+                x: String(format: "%.2f", 40 + Double(offset) * slot + slot * 0.1),
+                y: String(format: "%.2f", Double(baseline) - barHeight),
+                width: String(format: "%.2f", max(slot * 0.8, 0.5)),
+                height: String(format: "%.2f", barHeight),
+                title: "\(day): \(count.formatted(.number.locale(language.locale)))"
+            )
+        }
+        return Chart(
+            width: width, height: height, baseline: baseline, bars: bars, firstDay: first, lastDay: last,
+            maximum: maximum.formatted(.number.locale(language.locale)),
+            summary: catalogue.text("dossier_chart_summary", in: language, [
+                "days": String(days.count), "first": first, "last": last, "maximum": maximum.formatted(.number.locale(language.locale)),
+            ])
+        )
+    }
+}
