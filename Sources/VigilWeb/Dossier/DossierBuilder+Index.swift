@@ -94,6 +94,7 @@ extension DossierBuilder {
             campaign: campaign,
             coverCount: text("dossier_cover_count", letterValues),
             coverDate: text("dossier_cover_date", letterValues),
+            letterDate: headDate.formatted(dateStyle),
             letters: letters,
             texts: texts,
             totals: rows,

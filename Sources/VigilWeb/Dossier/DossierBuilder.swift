@@ -59,8 +59,10 @@ public struct DossierBuilder: Sendable {
         let totals = try await writeTally(petition: petition, head: head, to: folder.appendingPathComponent("tally.json"), progress: progress)
         files.append(totals.file)
 
-        progress(DossierProgress(step: "signatories.csv", done: 0, total: UInt64(totals.totals.counted)))
+        let counted = UInt64(max(totals.totals.counted, 0))
+        progress(DossierProgress(step: "signatories.csv", done: 0, total: counted))
         let signatories = try await writeSignatories(petitionID: petition.id, size: size, to: folder.appendingPathComponent("signatories.csv"))
+        progress(DossierProgress(step: "signatories.csv", done: counted, total: counted))
         files.append(signatories.file)
 
         let encoder = JSONEncoder()
@@ -70,6 +72,7 @@ public struct DossierBuilder: Sendable {
         progress(DossierProgress(step: "index.html", done: 0, total: 1))
         let index = try await indexPage(petition: petition, head: head, totals: totals.totals, listed: signatories.count)
         files.append(try Self.write(Data(try renderer.render("dossier", index).utf8), to: folder.appendingPathComponent("index.html")))
+        progress(DossierProgress(step: "index.html", done: 1, total: 1))
         files.sort { $0.name < $1.name }
 
         var manifest = DossierManifest(

@@ -52,6 +52,7 @@ struct DossierIndexPage {
     let campaign: String
     let coverCount: String
     let coverDate: String
+    let letterDate: String
     let letters: [Letter]
     let texts: [TextSection]
     let totals: [Row]
@@ -77,10 +78,12 @@ struct DossierIndexPage {
         let bars = days.enumerated().map { offset, day -> Bar in
             let count = byDay[day] ?? 0
             let barHeight = Double(baseline - 10) * Double(count) / Double(maximum)
+            // A few days must not make bars as wide as the page.
+            let barWidth = min(max(slot * 0.8, 0.5), 24)
             return Bar(
-                x: String(format: "%.2f", 40 + Double(offset) * slot + slot * 0.1),
+                x: String(format: "%.2f", 40 + Double(offset) * slot + (slot - barWidth) / 2),
                 y: String(format: "%.2f", Double(baseline) - barHeight),
-                width: String(format: "%.2f", max(slot * 0.8, 0.5)),
+                width: String(format: "%.2f", barWidth),
                 height: String(format: "%.2f", barHeight),
                 title: "\(day): \(count.formatted(.number.locale(language.locale)))"
             )
