@@ -70,6 +70,9 @@ struct CrashTests {
         let recount = try await store.recount(petitionID: petition.id)
         let stored = try await store.storedCounts(petitionID: petition.id)
         let integrity = try await store.integrityCheck()
+        let logSize = try await store.tallySize(petitionID: petition.id)
+        let logEntries = try await store.tallyEntries(petitionID: petition.id, range: 0..<logSize).map { try TallyEntry(bytes: $0.bytes) }
+        let logCount = try TallyTotals.of(logEntries).counted
         await store.close()
         print("crash test: kills 2; signing: \(signing); confirming: \(confirming); rows \(recount.pending + recount.confirmed); integrity \(integrity)")
 
@@ -77,6 +80,8 @@ struct CrashTests {
         #expect(confirming.found == confirming.acknowledged)
         #expect(stored.confirmed == recount.confirmed)
         #expect(stored.byCountry == recount.byCountry)
+        // The tally log was appended in the same transactions, so it lost nothing either.
+        #expect(logCount == recount.confirmed)
         #expect(recount.confirmed >= confirmed.count)
         #expect(integrity == "ok")
         _ = await server.terminate()
