@@ -14,6 +14,12 @@ struct VerifyCommand: AsyncParsableCommand {
         subcommands: [VerifyDossier.self, VerifyReceipt.self],
         defaultSubcommand: VerifyDossier.self
     )
+
+    /// The `--key` option: a base64 Ed25519 public key.
+    static func publicKey(_ text: String) throws -> TallyLogPublicKey {
+        guard let key = TallyLogPublicKey(base64: text) else { throw ValidationError("--key is not a base64 Ed25519 public key") }
+        return key
+    }
 }
 
 /// `vigil verify FILE.zip`.
@@ -30,11 +36,7 @@ struct VerifyDossier: AsyncParsableCommand {
     var key: String?
 
     func run() async throws {
-        var expected: TallyLogPublicKey?
-        if let key {
-            guard let parsed = TallyLogPublicKey(base64: key) else { throw ValidationError("--key is not a base64 Ed25519 public key") }
-            expected = parsed
-        }
+        let expected = try key.map(VerifyCommand.publicKey)
         guard FileManager.default.fileExists(atPath: file) else { throw ValidationError("\(file) does not exist") }
         let report = DossierVerifier.verify(archive: URL(fileURLWithPath: file), expectedKey: expected)
         for check in report.checks {
@@ -88,10 +90,7 @@ struct VerifyReceipt: AsyncParsableCommand {
         let address = try email.map { text in
             do { return try EmailAddress(text) } catch { throw ValidationError("--email is not an e-mail address") }
         }
-        let pinned = try key.map { text in
-            guard let parsed = TallyLogPublicKey(base64: text) else { throw ValidationError("--key is not a base64 Ed25519 public key") }
-            return parsed
-        }
+        let pinned = try key.map(VerifyCommand.publicKey)
         guard let base = URL(string: server), let scheme = base.scheme, ["http", "https"].contains(scheme) else {
             throw ValidationError("--server must be an http(s) address")
         }

@@ -83,11 +83,6 @@ extension Store {
             WHERE petition_id = \(bind: petitionID) AND target_leaf IS NOT NULL AND leaf_index < \(bind: Int64(size))
             ORDER BY leaf_index
             """
-        ).all().map { row in
-            StoredTallyEntry(
-                index: UInt64(try row.decode(column: "leaf_index", as: Int64.self)),
-                bytes: Array(try row.decode(column: "entry", as: Data.self))
-            )
-        }
+        ).all().map(StoredTallyEntry.init(row:))
     }
 }

@@ -7,6 +7,12 @@ public struct StoredTallyEntry: Sendable, Equatable {
     public let index: UInt64
     /// The canonical bytes (``TallyEntry/bytes``).
     public let bytes: [UInt8]
+
+    /// An entry from a row with `leaf_index` and `entry`.
+    init(row: any SQLRow) throws {
+        index = UInt64(try row.decode(column: "leaf_index", as: Int64.self))
+        bytes = Array(try row.decode(column: "entry", as: Data.self))
+    }
 }
 
 /// What a signer needs to check that their signature is counted.
@@ -56,12 +62,7 @@ extension Store {
               AND leaf_index < \(bind: Int64(range.upperBound))
             ORDER BY leaf_index
             """
-        ).all().map { row in
-            StoredTallyEntry(
-                index: UInt64(try row.decode(column: "leaf_index", as: Int64.self)),
-                bytes: Array(try row.decode(column: "entry", as: Data.self))
-            )
-        }
+        ).all().map(StoredTallyEntry.init(row:))
     }
 
     /// The audit path of a leaf in the tree of the first `size` entries.

@@ -29,13 +29,15 @@ public struct DossierBuilder: Sendable {
     let renderer: PageRenderer
     let key: TallyLogKey
     let publicURL: String
+    let now: @Sendable () -> Date
 
     public static let fileNames = ["index.html", "signatories.csv", "tally.json", "sth.json"]
 
-    public init(store: Store, key: TallyLogKey, publicURL: String) async throws {
+    public init(store: Store, key: TallyLogKey, publicURL: String, now: @escaping @Sendable () -> Date = { Date() }) async throws {
         self.store = store
         self.key = key
         self.publicURL = publicURL
+        self.now = now
         renderer = try await PageRenderer.load(campaignNames: try await store.campaignNames())
     }
 
@@ -76,7 +78,7 @@ public struct DossierBuilder: Sendable {
         files.sort { $0.name < $1.name }
 
         var manifest = DossierManifest(
-            petition: petition.slug, createdAt: Int64((Date().timeIntervalSince1970 * 1000).rounded()), files: files,
+            petition: petition.slug, createdAt: Int64((now().timeIntervalSince1970 * 1000).rounded()), files: files,
             publicKey: key.publicKey
         )
         try manifest.sign(with: key)

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import VigilCore
 import VigilStore
 
@@ -38,10 +37,14 @@ enum TimelineView {
 /// Each petition's delivery timeline, re-read from the database at most once a minute so that
 /// what staff record (from the command line, in another process) shows without a restart,
 /// while page views still cost no query.
-final class TimelineCache: Sendable {
+///
+/// Guarded by `NSLock`, not `Synchronization.Mutex`, which was seen to hang on these kernels
+/// (docs/decisions.md).
+final class TimelineCache: @unchecked Sendable {
     private let store: Store
     private let lifetime: Duration
-    private let entries = Mutex<[Int64: (read: ContinuousClock.Instant, events: [TimelineEvent])]>([:])
+    private let lock = NSLock()
+    private var entries: [Int64: (read: ContinuousClock.Instant, events: [TimelineEvent])] = [:]
 
     init(store: Store, lifetime: Duration = .seconds(60)) {
         self.store = store
@@ -50,11 +53,11 @@ final class TimelineCache: Sendable {
 
     func events(petitionID: Int64) async throws -> [TimelineEvent] {
         let now = ContinuousClock.now
-        if let cached = entries.withLock({ $0[petitionID] }), now - cached.read < lifetime {
+        if let cached = lock.withLock({ entries[petitionID] }), now - cached.read < lifetime {
             return cached.events
         }
         let events = try await store.deliveryTimeline(petitionID: petitionID)
-        entries.withLock { $0[petitionID] = (now, events) }
+        lock.withLock { entries[petitionID] = (now, events) }
         return events
     }
 }
