@@ -124,6 +124,16 @@ struct DossierTests {
         #expect(DossierVerifier.verify(archive: notZip).failedSubjects == ["not.zip"])
     }
 
+    @Test("the chart has a bar for every calendar day, quiet days at zero, scaled to the busiest")
+    func chart() throws {
+        let catalogue = MessageCatalogue(texts: [.english: ["dossier_chart_summary": "{days} days, most {maximum}"]])
+        let chart = try #require(DossierIndexPage.chart(byDay: ["2026-01-01": 2, "2026-01-04": 4], language: .english, catalogue: catalogue))
+        #expect(chart.bars.map(\.height) == ["95.00", "0.00", "0.00", "190.00"])
+        #expect(chart.summary == "4 days, most 4")
+        #expect(chart.firstDay == "2026-01-01" && chart.lastDay == "2026-01-04")
+        #expect(DossierIndexPage.chart(byDay: [:], language: .english, catalogue: catalogue) == nil)
+    }
+
     @Test("CSV fields are quoted when needed and never start a formula")
     func csv() {
         #expect(DossierBuilder.csvField("Ani Hakobyan") == "Ani Hakobyan")

@@ -69,8 +69,14 @@ struct DossierIndexPage {
     /// The bars of signatures by day, scaled into a fixed SVG box; numbers only, so the
     /// template can draw them without any markup coming from data.
     static func chart(byDay: [String: Int], language: Language, catalogue: MessageCatalogue) -> Chart? {
-        let days = byDay.keys.sorted()
-        guard let first = days.first, let last = days.last, let maximum = byDay.values.max(), maximum > 0 else { return nil }
+        let withSignatures = byDay.keys.sorted()
+        guard let first = withSignatures.first, let last = withSignatures.last, let maximum = byDay.values.max(), maximum > 0,
+              let start = try? Date(first, strategy: .iso8601.year().month().day()),
+              let end = try? Date(last, strategy: .iso8601.year().month().day())
+        else { return nil }
+        // Every calendar day from the first to the last, so quiet days show as gaps.
+        let dayCount = Int((end.timeIntervalSince(start) / 86_400).rounded()) + 1
+        let days = (0..<dayCount).map { TallyDay(start.addingTimeInterval(Double($0) * 86_400)).iso }
         let width = 680
         let height = 220
         let baseline = 200
