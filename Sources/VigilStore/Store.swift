@@ -7,6 +7,7 @@ import VigilCore
 /// consistent reads and writes. Signature writes go through its ``signatureWriter``.
 public final class Store: Sendable {
     let connections: SQLiteConnections
+    private let otherWritesLock = AsyncLock()
     let cipher: PersonalDataCipher
     let now: @Sendable () -> Date
     let logger: Logger
@@ -96,6 +97,28 @@ public final class Store: Sendable {
 
     /// A read-only connection for queries.
     var reader: any SQLDatabase { connections.reader }
+
+    /// Runs `body` with the connection for writes other than signatures, alone: no other task
+    /// writes on that connection meanwhile.
+    func write<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await otherWritesLock.withLock { try await body(connections.otherWrites) }
+    }
+
+    /// Runs `body` in one transaction on the connection for other writes: all of it lands, or
+    /// none of it.
+    func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await write { database in
+            try await database.raw("BEGIN IMMEDIATE").run()
+            do {
+                let result = try await body(database)
+                try await database.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await database.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
 
     /// Reloads the in-memory counts of every petition from the counter tables.
     func reloadLiveCounts() async throws {

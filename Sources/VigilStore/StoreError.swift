@@ -10,6 +10,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case shuttingDown
     /// Something the caller referred to does not exist.
     case notFound(String)
+    /// The change would clash with what is stored, such as a second account for one address.
+    case conflict(String)
 
     public var description: String {
         switch self {
@@ -18,6 +20,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .corruptRow(let table, let problem): "unexpected row in \(table): \(problem)"
         case .shuttingDown: "the signature writer is shutting down"
         case .notFound(let what): "not found: \(what)"
+        case .conflict(let what): what
         }
     }
 }

@@ -21,13 +21,9 @@ extension Store {
     }
 
     /// Loads a campaign into an empty database, in one transaction: either all of it lands or none.
-    ///
-    /// Runs at start-up before the server takes requests, so nothing else writes meanwhile.
     public func importContent(_ content: CampaignContent) async throws {
-        let database = connections.otherWrites
         let nowMS = now().storedMilliseconds
-        try await database.raw("BEGIN IMMEDIATE").run()
-        do {
+        try await transaction { database in
             for organisation in content.organisations {
                 try await database.raw(
                     """
@@ -112,10 +108,6 @@ extension Store {
             try await database.raw(
                 "INSERT INTO instance_settings (key, value) VALUES ('content_imported_at', \(bind: String(nowMS)))"
             ).run()
-            try await database.raw("COMMIT").run()
-        } catch {
-            try? await database.raw("ROLLBACK").run()
-            throw error
         }
         try await reloadLiveCounts()
     }

@@ -149,5 +149,96 @@ enum Migrations {
                 """,
             ]
         ),
+        Migration(
+            version: 4,
+            name: "staff accounts, sessions, login throttling, the audit log and updates",
+            statements: [
+                """
+                CREATE TABLE staff (
+                    id INTEGER PRIMARY KEY,
+                    email TEXT NOT NULL UNIQUE,
+                    role TEXT NOT NULL CHECK (role IN ('admin', 'editor', 'coordinator', 'viewer')),
+                    committee_id BIGINT,
+                    password_hash TEXT,
+                    totp_secret BLOB,
+                    totp_last_step BIGINT,
+                    setup_token_hash TEXT UNIQUE,
+                    setup_expires_at BIGINT,
+                    disabled BOOLEAN NOT NULL DEFAULT FALSE,
+                    created_at BIGINT NOT NULL,
+                    last_login_at BIGINT
+                )
+                """,
+                """
+                CREATE TABLE staff_recovery_codes (
+                    staff_id BIGINT NOT NULL REFERENCES staff (id),
+                    code_hash TEXT NOT NULL,
+                    used_at BIGINT,
+                    PRIMARY KEY (staff_id, code_hash)
+                )
+                """,
+                """
+                CREATE TABLE staff_sessions (
+                    id_hash TEXT PRIMARY KEY,
+                    staff_id BIGINT NOT NULL REFERENCES staff (id),
+                    stage TEXT NOT NULL CHECK (stage IN ('second-factor', 'enrol', 'signed-in')),
+                    created_at BIGINT NOT NULL,
+                    last_seen_at BIGINT NOT NULL,
+                    expires_at BIGINT NOT NULL,
+                    client_hash TEXT
+                )
+                """,
+                "CREATE INDEX staff_sessions_by_staff ON staff_sessions (staff_id)",
+                """
+                CREATE TABLE login_throttle (
+                    key TEXT PRIMARY KEY,
+                    failures INTEGER NOT NULL,
+                    window_started_at BIGINT NOT NULL,
+                    locked_until BIGINT
+                )
+                """,
+                """
+                CREATE TABLE audit_log (
+                    id INTEGER PRIMARY KEY,
+                    at BIGINT NOT NULL,
+                    staff_id BIGINT,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    subject TEXT,
+                    details TEXT,
+                    client_hash TEXT
+                )
+                """,
+                // The audit log is append-only: the database itself refuses to change or delete a row.
+                """
+                CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END
+                """,
+                """
+                CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END
+                """,
+                """
+                CREATE TABLE updates (
+                    id INTEGER PRIMARY KEY,
+                    petition_id BIGINT NOT NULL REFERENCES petitions (id),
+                    created_by BIGINT REFERENCES staff (id),
+                    created_at BIGINT NOT NULL,
+                    published_at BIGINT,
+                    emailed_at BIGINT
+                )
+                """,
+                """
+                CREATE TABLE update_texts (
+                    update_id BIGINT NOT NULL REFERENCES updates (id),
+                    language TEXT NOT NULL,
+                    title TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    PRIMARY KEY (update_id, language)
+                )
+                """,
+            ]
+        ),
     ]
 }
+

@@ -12,6 +12,7 @@ import VigilStore
 public struct VigilServer: Sendable {
     public let store: Store
     let application: Application<RouterResponder<VigilRequestContext>>
+    let services: VigilServices
 
     /// Prepares the data folder, opens and migrates the database, loads the campaign content on
     /// first start, and builds the web application.
@@ -19,6 +20,7 @@ public struct VigilServer: Sendable {
         configuration: VigilConfiguration,
         mailTransport: (any MailTransport)? = nil,
         now: @escaping @Sendable () -> Date = { Date() },
+        staffSignIn: StaffSignInSettings = StaffSignInSettings(),
         logger: Logger
     ) async throws -> VigilServer {
         let (store, folder, masterKey) = try await openStore(configuration: configuration, now: now, logger: logger)
@@ -31,15 +33,17 @@ public struct VigilServer: Sendable {
                     "loaded the campaign from \(contentFolder.path): \(content.petitions.count) petition(s), \(content.detainees.count) people"
                 )
             }
-            let application = try await makeApplication(
+            let (application, services) = try await makeApplication(
                 configuration: configuration,
                 store: store,
                 folder: folder,
                 masterKey: masterKey,
                 mailTransport: mailTransport,
+                now: now,
+                staffSignIn: staffSignIn,
                 logger: logger
             )
-            return VigilServer(store: store, application: application)
+            return VigilServer(store: store, application: application, services: services)
         } catch {
             await store.close()
             throw error
@@ -91,11 +95,14 @@ public struct VigilServer: Sendable {
         folder: DataFolder,
         masterKey: [UInt8],
         mailTransport: (any MailTransport)?,
+        now: @escaping @Sendable () -> Date,
+        staffSignIn: StaffSignInSettings,
         logger: Logger
-    ) async throws -> Application<RouterResponder<VigilRequestContext>> {
+    ) async throws -> (Application<RouterResponder<VigilRequestContext>>, VigilServices) {
         let master = SymmetricKey(data: masterKey)
         let renderer = try await PageRenderer.load(campaignNames: try await store.campaignNames())
         let directory = PetitionDirectory(store: store)
+        let passwordPolicy = PasswordPolicy(forbidden: try commonPasswords())
         let services = VigilServices(
             store: store,
             directory: directory,
@@ -104,6 +111,11 @@ public struct VigilServer: Sendable {
             csrf: CSRFProtection(key: PersonalDataCipher.derive(from: master, purpose: "vigil/csrf"), random: SystemRandomSource()),
             signingLimiter: RateLimiter(capacity: configuration.signRateLimit, period: .seconds(60)),
             clientHashKey: PersonalDataCipher.derive(from: master, purpose: "vigil/client-address"),
+            authentication: StaffAuthentication(
+                store: store, settings: staffSignIn, passwordPolicy: passwordPolicy,
+                random: SystemRandomSource(), now: now
+            ),
+            passwordPolicy: passwordPolicy,
             configuration: configuration,
             logger: logger
         )
@@ -126,13 +138,18 @@ public struct VigilServer: Sendable {
         PetitionController(services: services).addRoutes(to: pages)
         ConfirmationController(services: services).addRoutes(to: pages)
         SiteController(services: services, openAPI: try openAPIDocument()).addRoutes(to: pages)
+        let console = pages.group().add(middleware: StaffSessionMiddleware(authentication: services.authentication))
+        StaffSignInController(services: services).addRoutes(to: console)
+        DashboardController(services: services).addRoutes(to: console)
+        StaffController(services: services).addRoutes(to: console)
+        AuditController(services: services).addRoutes(to: console)
 
         let publicURL = configuration.publicURL
         let mailNote = switch configuration.mailTransport {
         case .file: "e-mails are written to \(folder.mailFolder.path) and their links are logged"
         case .smtp: "e-mails are sent through \(configuration.smtpHost) (\(configuration.smtpSecurity))"
         }
-        return Application(
+        let application = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             services: [store.signatureWriter, mailWorker],
@@ -142,6 +159,14 @@ public struct VigilServer: Sendable {
             },
             logger: logger
         )
+        return (application, services)
+    }
+
+    /// Creates a staff account from the command line and returns its one-time setup link.
+    public func invite(email: String, role: StaffRole) async throws -> String {
+        try await services.inviteStaff(
+            email: email, role: role, actor: AuditRecord(staffID: nil, actor: "command line", action: "")
+        ).link
     }
 
     static func makeTransport(configuration: VigilConfiguration, folder: DataFolder, logger: Logger) throws -> any MailTransport {
@@ -169,6 +194,15 @@ public struct VigilServer: Sendable {
                 throw VigilConfiguration.Problem(setting: "smtp_ca_file", reason: "the TLS setup failed: \(error)")
             }
         }
+    }
+
+    /// The bundled list of passwords too common to allow.
+    static func commonPasswords() throws -> [String] {
+        let url = PageRenderer.webResources.appendingPathComponent("common-passwords.txt")
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+            throw PageRenderer.Problem(description: "common-passwords.txt is missing from the build at \(url.path)")
+        }
+        return text.split(whereSeparator: \.isNewline).map(String.init)
     }
 
     /// The OpenAPI description bundled with the server.

@@ -14,6 +14,8 @@ struct VigilServices: Sendable {
     let signingLimiter: RateLimiter
     /// Keys the hash of client addresses kept with held signatures, so the address itself is never stored.
     let clientHashKey: SymmetricKey
+    let authentication: StaffAuthentication
+    let passwordPolicy: PasswordPolicy
     let configuration: VigilConfiguration
     let logger: Logger
 

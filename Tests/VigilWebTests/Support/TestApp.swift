@@ -31,7 +31,13 @@ struct TestApp: Sendable {
         configuration.baseURL = "https://petition.example.org"
         configuration.sqliteSynchronous = "normal"
         let clock = TestClock()
-        let server = try await VigilServer.build(configuration: configuration, now: { clock.now }, logger: TestStore.quietLogger)
+        // bcrypt at cost 4 and short delays keep sign-in tests fast; the production settings are checked on their own.
+        var signIn = StaffSignInSettings()
+        signIn.bcryptCost = 4
+        signIn.delayPerFailure = .milliseconds(1)
+        let server = try await VigilServer.build(
+            configuration: configuration, now: { clock.now }, staffSignIn: signIn, logger: TestStore.quietLogger
+        )
         return TestApp(server: server, folder: folder, clock: clock)
     }
 
