@@ -1,12 +1,11 @@
 import Foundation
 import Logging
-import Synchronization
 import VigilCore
 import VigilStore
 
 /// A clock tests can move forward.
 public final class TestClock: Sendable {
-    private let current = Mutex(Date(timeIntervalSince1970: 1_790_000_000))
+    private let current = Locked(Date(timeIntervalSince1970: 1_790_000_000))
 
     public init() {}
 

@@ -1,5 +1,5 @@
-import Synchronization
 
+import VigilCore
 /// A lock for async code: tasks take turns, first come first served, without blocking a thread.
 ///
 /// A SQLite connection runs one transaction at a time, but async callers interleave at every
@@ -10,7 +10,7 @@ final class AsyncLock: Sendable {
         var waiters: [CheckedContinuation<Void, Never>] = []
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Runs `body` while holding the lock.
     func withLock<T: Sendable>(_ body: () async throws -> T) async rethrows -> T {

@@ -1,5 +1,5 @@
 import SQLKit
-import Synchronization
+import VigilCore
 
 /// How many confirmed signatures a petition has, in total and by country.
 public struct PetitionCounts: Sendable, Equatable {
@@ -22,7 +22,7 @@ public struct PetitionCounts: Sendable, Equatable {
 /// The counts of every petition, held in memory and replaced by the signature writer after
 /// each commit, so that pages and `count.json` never count rows.
 public final class LiveCounts: Sendable {
-    private let counts = Mutex<[Int64: PetitionCounts]>([:])
+    private let counts = Locked<[Int64: PetitionCounts]>([:])
 
     public init() {}
 

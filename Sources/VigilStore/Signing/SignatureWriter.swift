@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import SQLKit
 import ServiceLifecycle
-import Synchronization
 import VigilCore
 
 /// The one writer of signatures. Concurrent sign and confirm requests are queued and written
@@ -20,7 +19,7 @@ public final class SignatureWriter: Service, Sendable {
     private let liveCounts: LiveCounts
     private let now: @Sendable () -> Date
     private let logger: Logger
-    private let queue = Mutex(Queue())
+    private let queue = Locked(Queue())
     private let mailQueuedContinuation: AsyncStream<Void>.Continuation
 
     /// Yields after each commit that put e-mail in the outbox, so the mail worker can start at once.

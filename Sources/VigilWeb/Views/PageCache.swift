@@ -1,5 +1,5 @@
 import NIOCore
-import Synchronization
+import VigilCore
 
 /// Rendered pages kept as bytes, per page and language, until the data they show changes.
 ///
@@ -27,7 +27,7 @@ final class PageCache: Sendable {
         }
     }
 
-    private let entries = Mutex<[String: Entry]>([:])
+    private let entries = Locked<[String: Entry]>([:])
 
     /// The cached page for `key` if it was rendered at `version`, or a new rendering.
     func page(_ key: String, version: Int64, render: () throws -> String) rethrows -> Entry {

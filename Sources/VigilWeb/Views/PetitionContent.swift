@@ -1,4 +1,3 @@
-import Synchronization
 import VigilCore
 import VigilStore
 
@@ -23,7 +22,7 @@ struct PetitionContent: Sendable {
 /// The petitions' content, loaded on first use.
 final class PetitionDirectory: Sendable {
     private let store: Store
-    private let loaded = Mutex<[String: PetitionContent]>([:])
+    private let loaded = Locked<[String: PetitionContent]>([:])
 
     init(store: Store) {
         self.store = store
