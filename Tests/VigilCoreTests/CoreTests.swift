@@ -185,7 +185,8 @@ struct LockTests {
         #expect(!files.isEmpty)
         for file in files {
             let text = try String(contentsOf: file, encoding: .utf8)
-            #expect(!text.contains("import Synchronization"), "\(file.lastPathComponent) imports Synchronization")
+            let usesMutex = text.contains("Mutex<") || text.contains("Mutex(")
+            #expect(!usesMutex, "\(file.lastPathComponent) uses Synchronization.Mutex")
         }
     }
 }
