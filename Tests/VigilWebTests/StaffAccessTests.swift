@@ -17,6 +17,13 @@ struct StaffAccessTests {
         (.post, "/admin/staff/999/disable", .manageStaff),
         (.post, "/admin/staff/999/enable", .manageStaff),
         (.post, "/admin/staff/locks/unlock", .manageStaff),
+        (.get, "/admin/petitions", .editPetitions),
+        (.post, "/admin/petitions", .editPetitions),
+        (.get, "/admin/petitions/osce-moscow-mechanism", .editPetitions),
+        (.post, "/admin/petitions/osce-moscow-mechanism/goal", .editPetitions),
+        (.post, "/admin/petitions/osce-moscow-mechanism/texts/en", .editPetitions),
+        (.post, "/admin/petitions/osce-moscow-mechanism/tallies", .editPetitions),
+        (.post, "/admin/petitions/osce-moscow-mechanism/state", .publishPetitions),
         (.get, "/admin/audit", .viewAuditLog),
         (.get, "/admin/audit.csv", .viewAuditLog),
     ]

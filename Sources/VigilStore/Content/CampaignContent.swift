@@ -257,15 +257,9 @@ extension CampaignContent {
         keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: ["."])
     }
 
-    /// A calendar day written `YYYY-MM-DD`, as midnight UTC.
+    /// A calendar day written `YYYY-MM-DD`, or an error naming the field.
     private static func day(_ text: String, file: String, field: String) throws -> Date {
-        let parts = text.split(separator: "-").compactMap { Int($0) }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
-        guard parts.count == 3,
-              let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])),
-              calendar.component(.day, from: date) == parts[2]
-        else {
+        guard let date = Date(day: text) else {
             throw StoreError.content(file: file, problem: "\(field): '\(text)' is not a date written YYYY-MM-DD")
         }
         return date

@@ -112,7 +112,7 @@ extension Store {
         try await reloadLiveCounts()
     }
 
-    private func insertText(
+    func insertText(
         _ text: PetitionText,
         version: Int,
         petitionID: Int64,

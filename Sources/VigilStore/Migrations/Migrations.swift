@@ -228,6 +228,8 @@ enum Migrations {
                     emailed_at BIGINT
                 )
                 """,
+                // Bumped when staff change a petition's content, so every cache of it reloads.
+                "ALTER TABLE petition_counters ADD COLUMN content_version BIGINT NOT NULL DEFAULT 0",
                 """
                 CREATE TABLE update_texts (
                     update_id BIGINT NOT NULL REFERENCES updates (id),

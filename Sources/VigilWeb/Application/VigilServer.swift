@@ -141,6 +141,7 @@ public struct VigilServer: Sendable {
         let console = pages.group().add(middleware: StaffSessionMiddleware(authentication: services.authentication))
         StaffSignInController(services: services).addRoutes(to: console)
         DashboardController(services: services).addRoutes(to: console)
+        PetitionEditorController(services: services).addRoutes(to: console)
         StaffController(services: services).addRoutes(to: console)
         AuditController(services: services).addRoutes(to: console)
 

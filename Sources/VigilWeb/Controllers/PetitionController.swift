@@ -139,7 +139,7 @@ struct SimplePage {
 extension VigilServices {
     /// The petition's content, or 404.
     func content(slug: String) async throws -> PetitionContent {
-        guard let content = try await directory.content(slug: slug) else { throw HTTPError(.notFound) }
+        guard let content = try await directory.publicContent(slug: slug) else { throw HTTPError(.notFound) }
         return content
     }
 

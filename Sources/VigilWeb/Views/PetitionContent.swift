@@ -19,10 +19,11 @@ struct PetitionContent: Sendable {
     }
 }
 
-/// The petitions' content, loaded on first use.
+/// The petitions' content, loaded on first use and again whenever staff change it (the
+/// petition's content version moves).
 final class PetitionDirectory: Sendable {
     private let store: Store
-    private let loaded = Locked<[String: PetitionContent]>([:])
+    private let loaded = Locked<[String: (content: PetitionContent, version: Int64)]>([:])
 
     init(store: Store) {
         self.store = store
@@ -30,8 +31,12 @@ final class PetitionDirectory: Sendable {
 
     /// The content of a petition, or `nil` if there is no petition with that slug.
     func content(slug: String) async throws -> PetitionContent? {
-        if let cached = loaded.withLock({ $0[slug] }) { return cached }
+        if let cached = loaded.withLock({ $0[slug] }),
+           cached.version == store.liveCounts.counts(forPetition: cached.content.petition.id).contentVersion {
+            return cached.content
+        }
         guard let petition = try await store.petition(slug: slug) else { return nil }
+        let version = store.liveCounts.counts(forPetition: petition.id).contentVersion
         var texts: [Language: PetitionText] = [:]
         for language in petition.languages {
             texts[language] = try await store.currentText(petitionID: petition.id, language: language)
@@ -45,13 +50,22 @@ final class PetitionDirectory: Sendable {
             organisationName: try await organisation.asyncMap { try await store.organisationName($0) } ?? nil,
             priorityCountries: try await organisation.asyncMap { try await store.memberCountries(ofOrganisation: $0) } ?? []
         )
-        loaded.withLock { $0[slug] = content }
+        loaded.withLock { $0[slug] = (content, version) }
         return content
     }
 
-    /// The slug of the petition the home page leads to: the first one.
+    /// The content of a petition the public may see: `nil` for drafts and unknown slugs.
+    func publicContent(slug: String) async throws -> PetitionContent? {
+        guard let content = try await content(slug: slug), content.petition.state.isPublic else { return nil }
+        return content
+    }
+
+    /// The slug of the petition the home page leads to: the first the public may see.
     func defaultSlug() async throws -> String? {
-        try await store.petitionSlugs().first
+        for slug in try await store.petitionSlugs() {
+            if try await publicContent(slug: slug) != nil { return slug }
+        }
+        return nil
     }
 }
 
