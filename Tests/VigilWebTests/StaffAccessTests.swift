@@ -24,6 +24,10 @@ struct StaffAccessTests {
         (.post, "/admin/petitions/osce-moscow-mechanism/texts/en", .editPetitions),
         (.post, "/admin/petitions/osce-moscow-mechanism/tallies", .editPetitions),
         (.post, "/admin/petitions/osce-moscow-mechanism/state", .publishPetitions),
+        (.get, "/admin/signatures", .findSignatures),
+        (.post, "/admin/signatures/999/release", .reviewHeldSignatures),
+        (.get, "/admin/moderation", .moderate),
+        (.post, "/admin/moderation/999", .moderate),
         (.get, "/admin/audit", .viewAuditLog),
         (.get, "/admin/audit.csv", .viewAuditLog),
     ]

@@ -228,6 +228,10 @@ enum Migrations {
                     emailed_at BIGINT
                 )
                 """,
+                // Names and comments are shown publicly only once staff approve them: 'pending' when
+                // the signer offered one, 'none' when there is nothing to show.
+                "ALTER TABLE signatures ADD COLUMN name_moderation TEXT NOT NULL DEFAULT 'none'",
+                "ALTER TABLE signatures ADD COLUMN comment_moderation TEXT NOT NULL DEFAULT 'none'",
                 // Bumped when staff change a petition's content, so every cache of it reloads.
                 "ALTER TABLE petition_counters ADD COLUMN content_version BIGINT NOT NULL DEFAULT 0",
                 """

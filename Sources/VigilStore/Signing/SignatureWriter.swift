@@ -307,7 +307,8 @@ public final class SignatureWriter: Service, Sendable {
                          \(bind: request.language.rawValue), \(bind: request.textHash), \(bind: signature.showNamePublicly),
                          \(bind: signature.keepInformed), \(bind: status), \(bind: request.hold?.rawValue),
                          \(bind: request.clientHash), \(bind: request.hold == nil ? token.hash : noText),
-                         \(bind: request.hold == nil ? expiresMS : noTime), \(bind: nowMS), \(bind: request.hold == nil ? nowMS : noTime))
+                         \(bind: request.hold == nil ? expiresMS : noTime), \(bind: nowMS), \(bind: request.hold == nil ? nowMS : noTime),
+                         \(bind: signature.nameModeration), \(bind: signature.commentModeration))
                         """
                     )
                     existing[emailIndex] = ExistingSignature(
@@ -360,6 +361,8 @@ public final class SignatureWriter: Service, Sendable {
                             country = \(bind: signature.country.code), language = \(bind: request.language.rawValue),
                             text_hash = \(bind: request.textHash), show_name_publicly = \(bind: signature.showNamePublicly),
                             keep_informed = \(bind: signature.keepInformed), token_hash = \(bind: token.hash),
+                            name_moderation = \(bind: signature.nameModeration),
+                            comment_moderation = \(bind: signature.commentModeration),
                             token_expires_at = \(bind: expiresMS), last_mailed_at = \(bind: nowMS)
                         """ + " WHERE " + match
                     )
@@ -375,7 +378,7 @@ public final class SignatureWriter: Service, Sendable {
                 """
                 INSERT INTO signatures (petition_id, email_index, personal_data, country, language, text_hash,
                     show_name_publicly, keep_informed, status, hold_reason, client_hash, token_hash,
-                    token_expires_at, created_at, last_mailed_at)
+                    token_expires_at, created_at, last_mailed_at, name_moderation, comment_moderation)
                 VALUES
                 """ + newRows.joined(separator: ", ")
             ).run()
@@ -521,4 +524,11 @@ public final class SignatureWriter: Service, Sendable {
             """ + rows.joined(separator: ", ")
         ).run()
     }
+}
+
+extension ValidSignature {
+    /// Whether staff must look at the public name before it is shown.
+    var nameModeration: String { showNamePublicly ? "pending" : "none" }
+    /// Whether staff must look at the comment before it is shown.
+    var commentModeration: String { comment == nil ? "none" : "pending" }
 }

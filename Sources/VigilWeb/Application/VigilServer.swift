@@ -142,6 +142,8 @@ public struct VigilServer: Sendable {
         StaffSignInController(services: services).addRoutes(to: console)
         DashboardController(services: services).addRoutes(to: console)
         PetitionEditorController(services: services).addRoutes(to: console)
+        SignaturesController(services: services).addRoutes(to: console)
+        ModerationController(services: services).addRoutes(to: console)
         StaffController(services: services).addRoutes(to: console)
         AuditController(services: services).addRoutes(to: console)
 

@@ -17,11 +17,11 @@ struct PetitionController {
         let content = try await services.content(slug: context.parameters.require("slug"))
         let language = Language.chosen(for: request, offered: content.petition.languages, default: content.petition.defaultLanguage)
         let counts = services.store.liveCounts.counts(forPetition: content.petition.id)
-        let entry = try services.pageCache.page(
+        let entry = try await services.pageCache.page(
             "petition:\(content.petition.slug):\(language.tag)",
             version: counts.version
         ) {
-            try renderPage(content: content, language: language, counts: counts, form: SignatureForm(), problems: .init(), csrf: PageCache.tokenSlot)
+            try await renderPage(content: content, language: language, counts: counts, form: SignatureForm(), problems: .init(), csrf: PageCache.tokenSlot)
         }
         return HTML(bytes: entry.page(token: services.formToken(context)), headers: services.languageHeaders(language))
     }
@@ -57,7 +57,7 @@ struct PetitionController {
             signature = valid
         case .failure(let problems):
             let counts = services.store.liveCounts.counts(forPetition: petition.id)
-            let page = try renderPage(
+            let page = try await renderPage(
                 content: content, language: language, counts: counts, form: form, problems: problems,
                 csrf: services.formToken(context)
             )
@@ -114,15 +114,19 @@ struct PetitionController {
         form: SignatureForm,
         problems: SignatureFormProblems,
         csrf: String
-    ) throws -> String {
+    ) async throws -> String {
         guard let text = content.text(language) else { throw HTTPError(.notFound) }
         let formView = SignFormView(
             content: content, language: language, csrf: csrf, form: form, problems: problems,
             catalogue: services.renderer.catalogue
         )
+        let signers = try await services.store.publicSigners(petitionID: content.petition.id, limit: PetitionPage.shownSigners)
         return try services.renderer.render(
             "petition",
-            PetitionPage(content: content, text: text, counts: counts, language: language, form: formView, renderer: services.renderer)
+            PetitionPage(
+                content: content, text: text, counts: counts, language: language, form: formView, signers: signers,
+                renderer: services.renderer
+            )
         )
     }
 }

@@ -4,6 +4,15 @@ import VigilStore
 /// The petition page: what is asked and of whom, the progress, the sign form, the reasons,
 /// and the people the petition is about.
 struct PetitionPage {
+    /// How many of the newest public names and comments the page shows.
+    static let shownSigners = 20
+
+    struct Signer {
+        let name: String
+        let country: String
+        let comment: String?
+    }
+
     struct DetaineeGroup {
         let id: String
         let title: String
@@ -27,6 +36,7 @@ struct PetitionPage {
     let form: SignFormView
     let detaineesIntro: String
     let detaineeGroups: [DetaineeGroup]
+    let signers: [Signer]
     let jsonURL: String
 
     init(
@@ -35,6 +45,7 @@ struct PetitionPage {
         counts: PetitionCounts,
         language: Language,
         form: SignFormView,
+        signers: [PublicSigner],
         renderer: PageRenderer
     ) {
         let catalogue = renderer.catalogue
@@ -70,6 +81,14 @@ struct PetitionPage {
                 title: catalogue.text(key, count: people.count, in: language),
                 count: people.count,
                 names: people.map(\.displayName)
+            )
+        }
+        self.signers = signers.map { signer in
+            let country = Country(code: signer.country)?.name(in: language) ?? signer.country
+            return Signer(
+                name: signer.name ?? catalogue.text("signer_anonymous", in: language, ["country": country]),
+                country: country,
+                comment: signer.comment
             )
         }
         jsonURL = "\(path).json"
