@@ -9,12 +9,17 @@ public final class Store: Sendable {
     let connections: SQLiteConnections
     private let otherWritesLock = AsyncLock()
     let cipher: PersonalDataCipher
+    let random: any RandomSource
     let now: @Sendable () -> Date
     let logger: Logger
     /// Confirmed counts per petition, kept in memory so no page view counts rows.
     public let liveCounts: LiveCounts
     /// The single writer that batches signing and confirming into group commits.
     public let signatureWriter: SignatureWriter
+    /// Yields whenever a commit puts e-mail in the outbox, so the mail worker starts at once
+    /// instead of at its next poll.
+    public let mailQueued: AsyncStream<Void>
+    private let mailQueuedContinuation: AsyncStream<Void>.Continuation
 
     /// Opens (or creates) a SQLite database file and brings its schema up to date.
     ///
@@ -42,9 +47,11 @@ public final class Store: Sendable {
         do {
             try await Self.migrate(connections.otherWrites, logger: logger, now: now)
             let liveCounts = LiveCounts()
+            let (mailQueued, mailQueuedContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
             let store = Store(
                 connections: connections,
                 cipher: cipher,
+                random: random,
                 liveCounts: liveCounts,
                 writer: SignatureWriter(
                     database: connections.signatureWriter,
@@ -52,9 +59,11 @@ public final class Store: Sendable {
                     settings: settings,
                     random: random,
                     liveCounts: liveCounts,
+                    announceMail: { mailQueuedContinuation.yield() },
                     now: now,
                     logger: logger
                 ),
+                mailQueued: (mailQueued, mailQueuedContinuation),
                 now: now,
                 logger: logger
             )
@@ -69,15 +78,19 @@ public final class Store: Sendable {
     private init(
         connections: SQLiteConnections,
         cipher: PersonalDataCipher,
+        random: any RandomSource,
         liveCounts: LiveCounts,
         writer: SignatureWriter,
+        mailQueued: (AsyncStream<Void>, AsyncStream<Void>.Continuation),
         now: @escaping @Sendable () -> Date,
         logger: Logger
     ) {
         self.connections = connections
         self.cipher = cipher
+        self.random = random
         self.liveCounts = liveCounts
         self.signatureWriter = writer
+        (self.mailQueued, self.mailQueuedContinuation) = mailQueued
         self.now = now
         self.logger = logger
     }
@@ -90,8 +103,14 @@ public final class Store: Sendable {
         case normal
     }
 
+    /// Wakes the mail worker after a commit that queued e-mail outside the signature writer.
+    func announceMail() {
+        mailQueuedContinuation.yield()
+    }
+
     /// Closes every connection. Stop the signature writer first.
     public func close() async {
+        mailQueuedContinuation.finish()
         await connections.close()
     }
 

@@ -28,6 +28,10 @@ struct StaffAccessTests {
         (.post, "/admin/signatures/999/release", .reviewHeldSignatures),
         (.get, "/admin/moderation", .moderate),
         (.post, "/admin/moderation/999", .moderate),
+        (.get, "/admin/updates", .postUpdates),
+        (.post, "/admin/updates", .postUpdates),
+        (.post, "/admin/updates/999/publish", .postUpdates),
+        (.post, "/admin/updates/999/send", .sendUpdates),
         (.get, "/admin/audit", .viewAuditLog),
         (.get, "/admin/audit.csv", .viewAuditLog),
     ]

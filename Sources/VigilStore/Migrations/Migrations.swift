@@ -232,6 +232,9 @@ enum Migrations {
                 // the signer offered one, 'none' when there is nothing to show.
                 "ALTER TABLE signatures ADD COLUMN name_moderation TEXT NOT NULL DEFAULT 'none'",
                 "ALTER TABLE signatures ADD COLUMN comment_moderation TEXT NOT NULL DEFAULT 'none'",
+                // The hash of each signature's "manage my signature" link, to find it by the link.
+                "ALTER TABLE signatures ADD COLUMN manage_token_hash TEXT",
+                "CREATE UNIQUE INDEX signatures_by_manage_token ON signatures (manage_token_hash)",
                 // Bumped when staff change a petition's content, so every cache of it reloads.
                 "ALTER TABLE petition_counters ADD COLUMN content_version BIGINT NOT NULL DEFAULT 0",
                 """

@@ -58,6 +58,20 @@ extension Store {
         try await reader.raw("SELECT \(Self.recordColumns) FROM signatures WHERE id = \(bind: id)").first().map(record)
     }
 
+    /// The signature a "manage my signature" link belongs to.
+    public func signatureRecord(manageToken: String) async throws -> SignatureRecord? {
+        try await reader.raw(
+            "SELECT \(Self.recordColumns) FROM signatures WHERE manage_token_hash = \(bind: PersonalDataCipher.hash(manageToken: manageToken))"
+        ).first().map(record)
+    }
+
+    /// Stops e-mailed updates to a signer. Nothing else about the signature changes.
+    public func stopUpdates(signatureID: Int64) async throws {
+        try await write { database in
+            try await database.raw("UPDATE signatures SET keep_informed = FALSE WHERE id = \(bind: signatureID)").run()
+        }
+    }
+
     /// Signatures held back as suspected abuse, newest first.
     public func heldSignatures(petitionID: Int64, limit: Int) async throws -> [SignatureRecord] {
         try await reader.raw(
