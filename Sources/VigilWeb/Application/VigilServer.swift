@@ -37,6 +37,7 @@ public struct VigilServer: Sendable {
                 folder: folder,
                 masterKey: masterKey,
                 mailTransport: mailTransport,
+                now: now,
                 logger: logger
             )
             return VigilServer(store: store, application: application)
@@ -91,20 +92,24 @@ public struct VigilServer: Sendable {
         folder: DataFolder,
         masterKey: [UInt8],
         mailTransport: (any MailTransport)?,
+        now: @escaping @Sendable () -> Date,
         logger: Logger
     ) async throws -> Application<RouterResponder<VigilRequestContext>> {
         let master = SymmetricKey(data: masterKey)
         let renderer = try await PageRenderer.load(campaignNames: try await store.campaignNames())
-        let directory = PetitionDirectory(store: store)
+        let registry = try await RegistryDirectory.load(store: store)
+        let directory = PetitionDirectory(store: store, registry: registry)
         let services = VigilServices(
             store: store,
             directory: directory,
+            registry: registry,
             renderer: renderer,
             pageCache: PageCache(),
             csrf: CSRFProtection(key: PersonalDataCipher.derive(from: master, purpose: "vigil/csrf"), random: SystemRandomSource()),
             signingLimiter: RateLimiter(capacity: configuration.signRateLimit, period: .seconds(60)),
             clientHashKey: PersonalDataCipher.derive(from: master, purpose: "vigil/client-address"),
             configuration: configuration,
+            now: now,
             logger: logger
         )
 
