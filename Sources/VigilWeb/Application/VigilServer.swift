@@ -125,11 +125,13 @@ public struct VigilServer: Sendable {
         router.add(middleware: SecurityHeadersMiddleware(https: configuration.isHTTPS))
         router.add(middleware: ErrorPageMiddleware(renderer: renderer, directory: directory))
         PetitionAPIController(services: services).addRoutes(to: router)
+        RegistryAPIController(services: services).addRoutes(to: router)
         let pages = router.group().add(
             middleware: CSRFCookieMiddleware(csrf: services.csrf, secureCookies: configuration.isHTTPS)
         )
         PetitionController(services: services).addRoutes(to: pages)
         ConfirmationController(services: services).addRoutes(to: pages)
+        RegistryController(services: services).addRoutes(to: pages)
         SiteController(services: services, openAPI: try openAPIDocument()).addRoutes(to: pages)
 
         let publicURL = configuration.publicURL
