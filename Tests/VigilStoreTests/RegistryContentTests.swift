@@ -112,4 +112,17 @@ struct RegistryContentTests {
             ])
         }
     }
+
+    @Test("an age is true as of its source's date when the source is dated, and undated otherwise")
+    func ageDate() throws {
+        let undated = try CampaignContent.load(from: TestStore.contentFolder)
+        #expect(undated.detainees.first { $0.slug == "levon-balayan" }?.reportedAges.first?.value == ReportedAge(years: 46, asOf: nil))
+        let folder = try TestStore.copyOfContent(editing: [
+            (file: "sources.yaml", find: "    accessed: 2026-11-29", replace: "    published: 2024-08\n    accessed: 2026-11-29"),
+        ])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let dated = try CampaignContent.load(from: folder)
+        #expect(dated.detainees.first { $0.slug == "levon-balayan" }?.reportedAges.first?.value == ReportedAge(years: 46, asOf: PartialDate("2024-08")))
+        #expect(dated.detainees.first { $0.slug == "levon-balayan" }?.born == nil)
+    }
 }

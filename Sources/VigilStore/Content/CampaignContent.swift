@@ -60,10 +60,10 @@ extension CampaignContent {
         let sources = FileManager.default.fileExists(atPath: sourcesFile.path)
             ? try decode(SourcesFile.self, from: sourcesFile, named: "sources.yaml").checked(file: "sources.yaml")
             : []
-        let sourceKeys = Set(sources.map(\.key))
+        let sourcesByKey = Dictionary(sources.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         let detainees = try yamlFiles(in: directory.appendingPathComponent("detainees")).map { url in
             let file = relative(url, to: directory)
-            return try decode(DetaineeFile.self, from: url, named: file).detainee(check: ContentCheck(file: file, sources: sourceKeys))
+            return try decode(DetaineeFile.self, from: url, named: file).detainee(check: ContentCheck(file: file, sources: sourcesByKey))
         }.sorted { $0.position < $1.position }
         let organisations = try yamlFiles(in: directory.appendingPathComponent("organisations")).map {
             try loadOrganisation($0, relativeTo: directory)

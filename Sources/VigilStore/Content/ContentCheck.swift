@@ -5,8 +5,8 @@ import VigilCore
 /// anything wrong, so an editor can go straight to it.
 struct ContentCheck {
     let file: String
-    /// The keys of the sources in `sources.yaml`, which citations must use.
-    let sources: Set<String>
+    /// The sources in `sources.yaml` by key: citations must name one of them.
+    let sources: [String: Source]
 
     func fail(_ record: String, _ field: String, _ problem: String) -> StoreError {
         .contentRecord(file: file, record: record, field: field, problem: problem)
@@ -63,7 +63,7 @@ struct ContentCheck {
         case (false, false):
             return .cited(try citations.enumerated().map { index, entry in
                 let field = "cite[\(index)]"
-                guard sources.contains(entry.source) else {
+                guard sources[entry.source] != nil else {
                     throw fail(record, "\(field).source", "'\(entry.source)' is not a source in sources.yaml")
                 }
                 return Citation(

@@ -190,9 +190,12 @@ extension DetaineeFile.TextEntry {
 extension DetaineeFile.AgeEntry {
     func fact(check: ContentCheck, record: String) throws -> Fact<ReportedAge> {
         guard (0...130).contains(years) else { throw check.fail(record, "years", "\(years) is not an age") }
+        let sourcing = try check.sourcing(cite, unsourced: unsourced, record: record)
+        // An age is true as of the date of the source that gives it, unless the file says otherwise.
+        let sourceDate = sourcing.citations.lazy.compactMap { check.sources[$0.source]?.published }.first
         return Fact(
-            ReportedAge(years: years, asOf: try as_of.map { try check.date($0, record: record, field: "as_of") }),
-            sourcing: try check.sourcing(cite, unsourced: unsourced, record: record),
+            ReportedAge(years: years, asOf: try as_of.map { try check.date($0, record: record, field: "as_of") } ?? sourceDate),
+            sourcing: sourcing,
             visibility: try check.visibility(visibility, record: record),
             unclear: try unclear.map { try check.text($0, record: record, field: "unclear") }
         )

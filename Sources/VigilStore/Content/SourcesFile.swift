@@ -7,7 +7,7 @@ struct SourcesFile: Codable, Equatable {
 
     /// The sources, checked: unique keys, a title, and an http(s) address when there is one.
     func checked(file: String) throws -> [Source] {
-        let check = ContentCheck(file: file, sources: [])
+        let check = ContentCheck(file: file, sources: [:])
         var keys = Set<String>()
         for (index, source) in sources.enumerated() {
             let record = "sources[\(index)]"

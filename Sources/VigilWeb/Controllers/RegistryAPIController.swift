@@ -16,11 +16,10 @@ struct RegistryAPIController {
 
     /// Everyone, briefly; `?q=` searches names, `?category=` keeps one category.
     @Sendable func list(request: Request, context: VigilRequestContext) async throws -> Response {
-        let language = language(request)
-        let parameters = request.uri.queryParameters
-        let query = String((parameters["q"].map(String.init) ?? "").prefix(200)).trimmingCharacters(in: .whitespacesAndNewlines)
+        let language = services.siteLanguage(request)
+        let query = request.registryQuery
         var people = query.isEmpty ? services.registry.detainees : services.registry.search(query)
-        if let text = parameters["category"].map(String.init) {
+        if let text = request.uri.queryParameters["category"].map(String.init) {
             guard let category = Detainee.Category(rawValue: text) else {
                 let known = Detainee.Category.allCases.map(\.rawValue).joined(separator: ", ")
                 throw APIProblem(status: .badRequest, detail: "category '\(text)' is not one of \(known)")
@@ -49,7 +48,7 @@ struct RegistryAPIController {
             DetaineeDocument(
                 person: person,
                 sources: services.registry.registry.sources,
-                language: language(request),
+                language: services.siteLanguage(request),
                 baseURL: services.configuration.publicURL,
                 now: services.now()
             )
@@ -58,7 +57,7 @@ struct RegistryAPIController {
 
     /// The whole public registry in one JSON file.
     @Sendable func exportJSON(request: Request, context: VigilRequestContext) async throws -> Response {
-        let language = language(request)
+        let language = services.siteLanguage(request)
         let now = services.now()
         let base = services.configuration.publicURL
         let registry = services.registry.registry
@@ -81,7 +80,7 @@ struct RegistryAPIController {
         let text = RegistryCSV.document(
             people: registry.detainees,
             sources: registry.sources,
-            language: language(request),
+            language: services.siteLanguage(request),
             baseURL: services.configuration.publicURL,
             now: services.now()
         )
@@ -89,10 +88,6 @@ struct RegistryAPIController {
         headers[.contentType] = "text/csv; charset=utf-8; header=present"
         headers[.contentDisposition] = "attachment; filename=\"detainees.csv\""
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
-    }
-
-    private func language(_ request: Request) -> Language {
-        Language.chosen(for: request, offered: services.renderer.languages, default: .fallback)
     }
 
     /// Days in custody change daily and records rarely: a few minutes of caching is safe.

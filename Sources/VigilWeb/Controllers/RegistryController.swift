@@ -12,11 +12,10 @@ struct RegistryController {
 
     /// Everyone, grouped by category; `?category=` keeps one group, `?q=` searches by name.
     @Sendable func list(request: Request, context: VigilRequestContext) async throws -> HTML {
-        let language = Language.chosen(for: request, offered: services.renderer.languages, default: .fallback)
-        let parameters = request.uri.queryParameters
-        let query = String((parameters["q"].map(String.init) ?? "").prefix(200)).trimmingCharacters(in: .whitespacesAndNewlines)
+        let language = services.siteLanguage(request)
+        let query = request.registryQuery
         // An unknown category shows everyone rather than an error page: it is a filter, not an address.
-        let category = parameters["category"].flatMap { Detainee.Category(rawValue: String($0)) }
+        let category = request.uri.queryParameters["category"].flatMap { Detainee.Category(rawValue: String($0)) }
         let registry = services.registry
         let page = DetaineeListPage(
             shown: query.isEmpty ? registry.detainees : registry.search(query),
@@ -32,7 +31,7 @@ struct RegistryController {
 
     /// One person's profile, or 404.
     @Sendable func profile(request: Request, context: VigilRequestContext) async throws -> HTML {
-        let language = Language.chosen(for: request, offered: services.renderer.languages, default: .fallback)
+        let language = services.siteLanguage(request)
         guard let person = services.registry.detainee(slug: try context.parameters.require("slug")) else {
             throw HTTPError(.notFound)
         }
@@ -51,5 +50,17 @@ extension VigilServices {
     /// The registry's words in a language, with days in custody counted to now.
     func registryText(_ language: Language) -> RegistryText {
         RegistryText(catalogue: renderer.catalogue, language: language, now: now())
+    }
+
+    /// The language of a page that belongs to no petition: one the interface is translated into.
+    func siteLanguage(_ request: Request) -> Language {
+        Language.chosen(for: request, offered: renderer.languages, default: .fallback)
+    }
+}
+
+extension Request {
+    /// The registry search from `?q=`, trimmed and cut to 200 characters; empty when there is none.
+    var registryQuery: String {
+        String((uri.queryParameters["q"].map(String.init) ?? "").prefix(200)).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
