@@ -62,6 +62,12 @@ struct RegistryPageTests {
             #expect(html[first].hasSuffix(">\(expected)</a>"), "\(query)")
             #expect(html.contains("found for “\(query)”"))
             #expect(html.contains(#"value="\#(query)""#), "the query stays in the search box")
+            if query == "Eolchekjian" {
+                #expect(html.contains("Also written Vicken Eolchekjian"), "the name that matched is shown")
+            }
+            if query == "Vicken" {
+                #expect(!html.contains("Also written"), "no other name when the shown one matches as well")
+            }
         }
     }
 

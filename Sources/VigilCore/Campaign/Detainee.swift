@@ -122,12 +122,6 @@ public struct Detainee: Sendable, Hashable, Codable {
         return picked.compactMap { $0.first.map { String($0).uppercased() } }.joined()
     }
 
-    /// The proceeding with this key, if the record has it.
-    public func proceeding(_ key: String?) -> Proceeding? {
-        guard let key else { return nil }
-        return proceedings.first { $0.key == key }
-    }
-
     /// The events that belong to a proceeding, in timeline order: its dates.
     public func events(of proceeding: Proceeding) -> [TimelineEvent] {
         events.filter { $0.proceeding == proceeding.key }

@@ -28,15 +28,28 @@ public struct NameIndex<ID: Hashable & Sendable>: Sendable {
         guard !words.isEmpty else { return [] }
         var found: [(id: ID, score: Int, order: Int)] = []
         for (order, entry) in entries.enumerated() {
-            var total = 0
-            for word in words {
-                let best = entry.words.map { Self.score(query: word, candidate: $0) }.max() ?? 0
-                guard best > 0 else { total = 0; break }
-                total += best
-            }
+            let total = Self.score(words, against: entry.words)
             if total > 0 { found.append((entry.id, total, order)) }
         }
         return found.sorted { ($0.score, -$0.order) > ($1.score, -$1.order) }.map(\.id)
+    }
+
+    /// How well a query matches one name: 0 when it does not, higher for closer matches.
+    /// Lets a page say which of a person's names a search found.
+    public static func score(query: String, name: String) -> Int {
+        score(NameFolding.tokens(query), against: Set(NameFolding.tokens(name)))
+    }
+
+    /// The sum of each query word's best match, or 0 when any word matches nothing.
+    private static func score(_ words: [String], against candidates: Set<String>) -> Int {
+        guard !words.isEmpty else { return 0 }
+        var total = 0
+        for word in words {
+            let best = candidates.map { score(query: word, candidate: $0) }.max() ?? 0
+            guard best > 0 else { return 0 }
+            total += best
+        }
+        return total
     }
 
     /// 10 for an exact match, 6 for a beginning, 4 or 3 for one or two edits, 0 for no match.

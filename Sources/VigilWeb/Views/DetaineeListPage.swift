@@ -76,19 +76,21 @@ struct DetaineeListPage {
             }
         let filtered = shown.filter { category == nil || $0.record.category == category }
         resultLine = query.isEmpty ? nil : words.text("registry_search_results", count: filtered.count, ["query": query])
-        let queryWords = Set(NameFolding.tokens(query))
         func card(_ person: PublicDetainee) -> Card {
             let record = person.record
             let custody = record.custody
-            // When the search matched a name other than the one shown, show that name too.
-            let matched = queryWords.isEmpty ? nil : record.names.dropFirst().first { name in
-                !queryWords.isDisjoint(with: NameFolding.tokens(name.text)) && name.text != record.displayName
-            }
+            // When another of the person's names matches the search better than the one shown,
+            // show it too, so the reader sees why the person was found.
+            let shown = NameIndex<Int>.score(query: query, name: record.displayName)
+            let matched = query.isEmpty ? nil : record.names
+                .map { (name: $0.text, score: NameIndex<Int>.score(query: query, name: $0.text)) }
+                .filter { $0.name != record.displayName && $0.score > shown }
+                .max { $0.score < $1.score }?.name
             return Card(
                 href: "/detainees/\(record.slug)?\(lang)",
                 name: record.displayName,
                 initials: record.initials,
-                alsoKnownAs: matched.map { words.text("registry_also_known_as", ["name": $0.text]) },
+                alsoKnownAs: matched.map { words.text("registry_also_known_as", ["name": $0]) },
                 summary: words.localized(record.summary?.value),
                 heldSince: words.heldSince(custody),
                 daysHeld: words.daysHeld(custody),

@@ -101,7 +101,7 @@ struct DetaineeProfilePage {
         let numbers = CitationNumbers(record)
         func marks(_ sourcing: Sourcing) -> Marks {
             Marks(
-                marks: numbers.numbers(sourcing).map { Marks.Mark(number: $0, label: words.text("citation_label", ["number": String($0)])) },
+                marks: numbers.numbers(sourcing).map { Marks.Mark(number: $0, label: words.text("citation_label", ["number": words.number($0)])) },
                 unsourced: sourcing.isUnsourced
             )
         }
