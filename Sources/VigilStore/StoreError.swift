@@ -4,6 +4,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case dataDirectory(String)
     /// A campaign content file is missing or malformed; the message names the file and the field.
     case content(file: String, problem: String)
+    /// One record of a content file is wrong; the message names the file, the record and the field.
+    case contentRecord(file: String, record: String, field: String, problem: String)
     /// A row read from the database does not have the expected shape.
     case corruptRow(table: String, problem: String)
     /// The signature writer is stopping and takes no more work.
@@ -17,6 +19,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .dataDirectory(let message): "data folder: \(message)"
         case .content(let file, let problem): "campaign content \(file): \(problem)"
+        case .contentRecord(let file, let record, let field, let problem):
+            "campaign content \(file), record \(record), field \(field): \(problem)"
         case .corruptRow(let table, let problem): "unexpected row in \(table): \(problem)"
         case .shuttingDown: "the signature writer is shutting down"
         case .notFound(let what): "not found: \(what)"

@@ -150,6 +150,102 @@ enum Migrations {
             ]
         ),
         Migration(
+            version: 2,
+            name: "detainee registry: facts, timeline, proceedings, sources, citations, revisions",
+            statements: [
+                "ALTER TABLE detainees ADD COLUMN published BOOLEAN NOT NULL DEFAULT TRUE",
+                "ALTER TABLE detainee_names ADD COLUMN visibility TEXT NOT NULL DEFAULT 'public'",
+                "ALTER TABLE detainee_names ADD COLUMN unsourced BOOLEAN NOT NULL DEFAULT FALSE",
+                """
+                CREATE TABLE sources (
+                    id INTEGER PRIMARY KEY,
+                    key TEXT NOT NULL UNIQUE,
+                    position INTEGER NOT NULL,
+                    title TEXT NOT NULL,
+                    publisher TEXT,
+                    url TEXT,
+                    published_on TEXT,
+                    accessed_on TEXT,
+                    note TEXT
+                )
+                """,
+                """
+                CREATE TABLE detainee_facts (
+                    id INTEGER PRIMARY KEY,
+                    detainee_id BIGINT NOT NULL REFERENCES detainees (id),
+                    position INTEGER NOT NULL,
+                    field TEXT NOT NULL CHECK (field IN ('born', 'birthplace', 'reported_age', 'summary', 'background')),
+                    value TEXT NOT NULL,
+                    unclear TEXT,
+                    visibility TEXT NOT NULL CHECK (visibility IN ('public', 'restricted')),
+                    unsourced BOOLEAN NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE detainee_events (
+                    id INTEGER PRIMARY KEY,
+                    detainee_id BIGINT NOT NULL REFERENCES detainees (id),
+                    position INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    occurred_on TEXT,
+                    place TEXT,
+                    place_visibility TEXT NOT NULL CHECK (place_visibility IN ('public', 'restricted')),
+                    description TEXT NOT NULL,
+                    unclear TEXT,
+                    proceeding TEXT,
+                    visibility TEXT NOT NULL CHECK (visibility IN ('public', 'restricted')),
+                    unsourced BOOLEAN NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE detainee_proceedings (
+                    id INTEGER PRIMARY KEY,
+                    detainee_id BIGINT NOT NULL REFERENCES detainees (id),
+                    position INTEGER NOT NULL,
+                    key TEXT NOT NULL,
+                    court TEXT NOT NULL,
+                    place TEXT,
+                    judge TEXT,
+                    judge_visibility TEXT NOT NULL CHECK (judge_visibility IN ('public', 'restricted')),
+                    charges TEXT NOT NULL,
+                    verdict TEXT,
+                    sentence_years INTEGER CHECK (sentence_years IS NULL OR sentence_years > 0),
+                    note TEXT,
+                    visibility TEXT NOT NULL CHECK (visibility IN ('public', 'restricted')),
+                    unsourced BOOLEAN NOT NULL,
+                    UNIQUE (detainee_id, key)
+                )
+                """,
+                """
+                CREATE TABLE citations (
+                    id INTEGER PRIMARY KEY,
+                    detainee_id BIGINT NOT NULL REFERENCES detainees (id),
+                    subject TEXT NOT NULL CHECK (subject IN ('name', 'fact', 'event', 'proceeding')),
+                    subject_id BIGINT NOT NULL,
+                    position INTEGER NOT NULL,
+                    source_id BIGINT NOT NULL REFERENCES sources (id),
+                    location TEXT,
+                    quote TEXT,
+                    reliability TEXT NOT NULL CHECK (reliability IN ('official', 'corroborated', 'reported', 'unclear'))
+                )
+                """,
+                "CREATE INDEX citations_by_detainee ON citations (detainee_id)",
+                """
+                CREATE TABLE revisions (
+                    id INTEGER PRIMARY KEY,
+                    entity TEXT NOT NULL,
+                    entity_key TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    changed_at BIGINT NOT NULL,
+                    before_json TEXT,
+                    after_json TEXT
+                )
+                """,
+                "CREATE INDEX revisions_by_entity ON revisions (entity, entity_key)",
+            ]
+        ),
+        Migration(
             version: 4,
             name: "staff accounts, sessions, login throttling, the audit log and updates",
             statements: [

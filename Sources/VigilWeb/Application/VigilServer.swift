@@ -101,11 +101,13 @@ public struct VigilServer: Sendable {
     ) async throws -> (Application<RouterResponder<VigilRequestContext>>, VigilServices) {
         let master = SymmetricKey(data: masterKey)
         let renderer = try await PageRenderer.load(campaignNames: try await store.campaignNames())
-        let directory = PetitionDirectory(store: store)
+        let registry = try await RegistryDirectory.load(store: store)
+        let directory = PetitionDirectory(store: store, registry: registry)
         let passwordPolicy = PasswordPolicy(forbidden: try commonPasswords())
         let services = VigilServices(
             store: store,
             directory: directory,
+            registry: registry,
             renderer: renderer,
             pageCache: PageCache(),
             csrf: CSRFProtection(key: PersonalDataCipher.derive(from: master, purpose: "vigil/csrf"), random: SystemRandomSource()),
@@ -117,6 +119,7 @@ public struct VigilServer: Sendable {
             ),
             passwordPolicy: passwordPolicy,
             configuration: configuration,
+            now: now,
             logger: logger
         )
 
@@ -134,11 +137,13 @@ public struct VigilServer: Sendable {
         PetitionAPIController(services: services).addRoutes(to: router)
         UpdatesController(services: services).addFeedRoutes(to: router)
         SignerController(services: services).addUnsubscribeRoutes(to: router)
+        RegistryAPIController(services: services).addRoutes(to: router)
         let pages = router.group().add(
             middleware: CSRFCookieMiddleware(csrf: services.csrf, secureCookies: configuration.isHTTPS)
         )
         PetitionController(services: services).addRoutes(to: pages)
         ConfirmationController(services: services).addRoutes(to: pages)
+        RegistryController(services: services).addRoutes(to: pages)
         SiteController(services: services, openAPI: try openAPIDocument()).addRoutes(to: pages)
         UpdatesController(services: services).addRoutes(to: pages)
         SignerController(services: services).addRoutes(to: pages)

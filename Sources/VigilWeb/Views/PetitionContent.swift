@@ -8,7 +8,8 @@ struct PetitionContent: Sendable {
     let petition: Petition
     let texts: [Language: PetitionText]
     let externalTallies: [ExternalTally]
-    let detainees: [Detainee]
+    /// The people the petition is about, as the public may see them.
+    let detainees: [PublicDetainee]
     let organisationName: String?
     /// The addressed organisation's member states, listed first in the country menu.
     let priorityCountries: [Country]
@@ -23,10 +24,12 @@ struct PetitionContent: Sendable {
 /// petition's content version moves).
 final class PetitionDirectory: Sendable {
     private let store: Store
+    private let registry: RegistryDirectory
     private let loaded = Locked<[String: (content: PetitionContent, version: Int64)]>([:])
 
-    init(store: Store) {
+    init(store: Store, registry: RegistryDirectory) {
         self.store = store
+        self.registry = registry
     }
 
     /// The content of a petition, or `nil` if there is no petition with that slug.
@@ -46,7 +49,7 @@ final class PetitionDirectory: Sendable {
             petition: petition,
             texts: texts,
             externalTallies: try await store.externalTallies(petitionID: petition.id),
-            detainees: try await store.detainees(petitionID: petition.id),
+            detainees: registry.detainees(slugs: try await store.detaineeSlugs(petitionID: petition.id)),
             organisationName: try await organisation.asyncMap { try await store.organisationName($0) } ?? nil,
             priorityCountries: try await organisation.asyncMap { try await store.memberCountries(ofOrganisation: $0) } ?? []
         )

@@ -17,7 +17,13 @@ struct PetitionPage {
         let id: String
         let title: String
         let count: Int
-        let names: [String]
+        let people: [PersonLink]
+    }
+
+    /// A name on the petition page, leading to the person's profile.
+    struct PersonLink {
+        let name: String
+        let href: String
     }
 
     let layout: Layout
@@ -37,6 +43,7 @@ struct PetitionPage {
     let detaineesIntro: String
     let detaineeGroups: [DetaineeGroup]
     let signers: [Signer]
+    let registryURL: String
     let jsonURL: String
 
     init(
@@ -73,14 +80,14 @@ struct PetitionPage {
         self.form = form
         detaineesIntro = catalogue.text("detainees_intro", count: content.detainees.count, in: language)
         detaineeGroups = Detainee.Category.allCases.compactMap { category in
-            let people = content.detainees.filter { $0.category == category }
+            let people = content.detainees.map(\.record).filter { $0.category == category }
             guard !people.isEmpty else { return nil }
             let key = "category_" + category.rawValue.replacingOccurrences(of: "-", with: "_")
             return DetaineeGroup(
                 id: category.rawValue,
                 title: catalogue.text(key, count: people.count, in: language),
                 count: people.count,
-                names: people.map(\.displayName)
+                people: people.map { PersonLink(name: $0.displayName, href: "/detainees/\($0.slug)?lang=\(language.tag)") }
             )
         }
         self.signers = signers.map { signer in
@@ -91,6 +98,7 @@ struct PetitionPage {
                 comment: signer.comment
             )
         }
+        registryURL = "/detainees?lang=\(language.tag)"
         jsonURL = "\(path).json"
     }
 }
