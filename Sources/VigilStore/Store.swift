@@ -46,6 +46,11 @@ public final class Store: Sendable {
         )
         do {
             try await Self.migrate(connections.otherWrites, logger: logger, now: now)
+            if let recorded = try await Self.recordedKeyID(on: connections.otherWrites) {
+                guard recorded == cipher.keyID else { throw StoreError.wrongKey(recorded: recorded, given: cipher.keyID) }
+            } else {
+                try await Self.recordKeyID(cipher.keyID, on: connections.otherWrites)
+            }
             let liveCounts = LiveCounts()
             let (mailQueued, mailQueuedContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
             let store = Store(

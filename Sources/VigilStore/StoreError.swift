@@ -14,6 +14,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case notFound(String)
     /// The change would clash with what is stored, such as a second account for one address.
     case conflict(String)
+    /// The master key given is not the one the database is sealed with.
+    case wrongKey(recorded: String, given: String)
 
     public var description: String {
         switch self {
@@ -25,6 +27,9 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .shuttingDown: "the signature writer is shutting down"
         case .notFound(let what): "not found: \(what)"
         case .conflict(let what): what
+        case .wrongKey(let recorded, let given):
+            "the master key file (key id \(given)) is not the key this database is sealed with (key id \(recorded)); "
+                + "use the right key file, or restore the database that goes with this key"
         }
     }
 }

@@ -10,7 +10,7 @@ struct Vigil: AsyncParsableCommand {
             optional YAML file (VIGIL_CONFIG_FILE, or vigil.yaml in the working folder). See
             docs/operations.md for the full list.
             """,
-        subcommands: [Serve.self, Migrate.self, Admin.self, Content.self],
+        subcommands: [Serve.self, Migrate.self, Admin.self, Content.self, Keys.self, Privacy.self],
         defaultSubcommand: Serve.self
     )
 }

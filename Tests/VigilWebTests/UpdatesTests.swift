@@ -5,6 +5,7 @@ import Testing
 import VigilCore
 import VigilStore
 @testable import VigilWeb
+import VigilTestSupport
 
 @Suite("Updates and the signer's own page")
 struct UpdatesTests {
@@ -99,5 +100,56 @@ struct UpdatesTests {
             }
             #expect(!text.contains("{{&"), "\(name) uses {{& for unescaped output")
         }
+    }
+}
+
+extension UpdatesTests {
+    @Test("a signer erases their data through their link: the page stops working, the count stays")
+    func eraseThroughLink() async throws {
+        try await TestApp.with { app, client in
+            let path = try #require(try await Self.confirmedSigner(app, client, email: "erase.me@example.org", keepInformed: true))
+            let browser = Browser(client)
+            let page = try await browser.get(path)
+            let erased = try await browser.post(path + "/erase", fields: [("csrf", page.csrfToken ?? "")])
+            #expect(erased.status == .ok)
+            #expect(erased.body.contains("Your personal data is erased"))
+            #expect(try await browser.get(path).status == .notFound)
+            #expect(try await app.store.signatures(email: EmailAddress("erase.me@example.org")).isEmpty)
+            let count = try await browser.get("/petitions/osce-moscow-mechanism/count.json")
+            #expect(count.body.contains(#""signature_count":1"#))
+            let forged = try await Browser(client).post(path + "/erase", fields: [("csrf", "x")])
+            #expect(forged.status == .forbidden)
+        }
+    }
+}
+
+@Suite("Key rotation at start")
+struct KeyRotationStartTests {
+    @Test("a rotation interrupted after the database was re-sealed is finished at the next start")
+    func interruptedRotation() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-keys-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var configuration = VigilConfiguration()
+        configuration.dataDirectory = folder.path
+        configuration.contentDirectory = TestStore.contentFolder.path
+        let first = try await VigilServer.openStore(configuration: configuration, logger: TestStore.quietLogger)
+        let next = try first.folder.writeNextMasterKey()
+        _ = try await first.store.reseal(with: PersonalDataCipher(masterKey: next), actor: "test")
+        await first.store.close()
+
+        let second = try await VigilServer.openStore(configuration: configuration, logger: TestStore.quietLogger)
+        #expect(second.masterKey == next)
+        #expect(!FileManager.default.fileExists(atPath: second.folder.nextMasterKeyFile.path))
+        let retired = try FileManager.default.contentsOfDirectory(atPath: second.folder.masterKeyFile.deletingLastPathComponent().path)
+            .filter { $0.contains("retired") }
+        #expect(retired.count == 1)
+        await second.store.close()
+
+        // A rotation that never committed leaves a stray key, which is thrown away.
+        _ = try second.folder.writeNextMasterKey()
+        let third = try await VigilServer.openStore(configuration: configuration, logger: TestStore.quietLogger)
+        #expect(third.masterKey == next)
+        #expect(!FileManager.default.fileExists(atPath: third.folder.nextMasterKeyFile.path))
+        await third.store.close()
     }
 }

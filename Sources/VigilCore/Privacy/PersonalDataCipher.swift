@@ -10,6 +10,9 @@ public struct PersonalDataCipher: Sendable {
     private let sealingKey: SymmetricKey
     private let indexKey: SymmetricKey
     private let manageKey: SymmetricKey
+    /// A fingerprint of the master key, stored in the database so a wrong key file is noticed
+    /// at start rather than after it has failed to open everything.
+    public let keyID: String
 
     /// Why stored personal data could not be opened.
     public enum Problem: Error, Sendable {
@@ -25,6 +28,7 @@ public struct PersonalDataCipher: Sendable {
         sealingKey = Self.derive(from: master, purpose: "vigil/personal-data/aes-gcm")
         indexKey = Self.derive(from: master, purpose: "vigil/personal-data/blind-index")
         manageKey = Self.derive(from: master, purpose: "vigil/manage-links")
+        keyID = String(Self.derive(from: master, purpose: "vigil/key-id").withUnsafeBytes { Array($0) }.hexString.prefix(16))
     }
 
     /// Derives a 256-bit key for another purpose (CSRF tokens, IP hashing …) from the same master key.

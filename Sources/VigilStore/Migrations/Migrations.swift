@@ -331,6 +331,10 @@ enum Migrations {
                 // The hash of each signature's "manage my signature" link, to find it by the link.
                 "ALTER TABLE signatures ADD COLUMN manage_token_hash TEXT",
                 "CREATE UNIQUE INDEX signatures_by_manage_token ON signatures (manage_token_hash)",
+                // When a petition last changed state: retention counts from its closing or delivery.
+                "ALTER TABLE petitions ADD COLUMN state_changed_at BIGINT",
+                // When a signature's personal data was erased; it still counts.
+                "ALTER TABLE signatures ADD COLUMN erased_at BIGINT",
                 // Bumped when staff change a petition's content, so every cache of it reloads.
                 "ALTER TABLE petition_counters ADD COLUMN content_version BIGINT NOT NULL DEFAULT 0",
                 """

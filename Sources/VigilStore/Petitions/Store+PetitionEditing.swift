@@ -72,7 +72,10 @@ extension Store {
         record.details["to"] = next.rawValue
         try await editContent(petitionID: petitionID, audit: record) { database in
             try await database.raw(
-                "UPDATE petitions SET state = \(bind: next.rawValue) WHERE id = \(bind: petitionID) AND state = \(bind: current.rawValue)"
+                """
+                UPDATE petitions SET state = \(bind: next.rawValue), state_changed_at = \(bind: self.now().storedMilliseconds)
+                WHERE id = \(bind: petitionID) AND state = \(bind: current.rawValue)
+                """
             ).run()
         }
     }

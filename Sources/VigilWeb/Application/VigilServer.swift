@@ -66,15 +66,30 @@ public struct VigilServer: Sendable {
         if createdKey {
             logger.notice("created a new master key at \(folder.masterKeyFile.path): back it up apart from the database")
         }
-        let store = try await Store.openSQLite(
-            path: folder.databaseFile.path,
-            cipher: PersonalDataCipher(masterKey: masterKey),
-            settings: SigningSettings(confirmationLifetime: .seconds(configuration.confirmationLifetimeDays * 24 * 3600)),
-            durability: configuration.sqliteSynchronous == "normal" ? .normal : .full,
-            now: now,
-            logger: logger
-        )
-        return (store, folder, masterKey)
+        let open = { (key: [UInt8]) in
+            try await Store.openSQLite(
+                path: folder.databaseFile.path,
+                cipher: PersonalDataCipher(masterKey: key),
+                settings: SigningSettings(confirmationLifetime: .seconds(configuration.confirmationLifetimeDays * 24 * 3600)),
+                durability: configuration.sqliteSynchronous == "normal" ? .normal : .full,
+                now: now,
+                logger: logger
+            )
+        }
+        do {
+            let store = try await open(masterKey)
+            // A rotation that did not commit leaves its new key behind; it was never used.
+            try? FileManager.default.removeItem(at: folder.nextMasterKeyFile)
+            return (store, folder, masterKey)
+        } catch StoreError.wrongKey(let recorded, let given) {
+            // A rotation that committed but stopped before renaming the key files: finish it.
+            guard let next = try folder.nextMasterKey(), PersonalDataCipher(masterKey: next).keyID == recorded else {
+                throw StoreError.wrongKey(recorded: recorded, given: given)
+            }
+            _ = try folder.promoteNextMasterKey()
+            logger.notice("finished an interrupted key rotation: \(folder.masterKeyFile.path) is the new master key")
+            return (try await open(next), folder, next)
+        }
     }
 
     /// Runs until SIGINT or SIGTERM, then stops taking requests, finishes those in flight and the
@@ -165,7 +180,14 @@ public struct VigilServer: Sendable {
         let application = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-            services: [store.signatureWriter, mailWorker],
+            services: [
+                store.signatureWriter,
+                mailWorker,
+                PrivacyJob(
+                    store: store, retentionDays: configuration.retentionDays, clientHashDays: configuration.clientHashDays,
+                    interval: .seconds(24 * 3600), logger: logger
+                ),
+            ],
             onServerRunning: { _ in
                 logger.notice("Vigil is running at \(publicURL) (\(mailNote))")
                 print("Vigil is running at \(publicURL)\n\(mailNote.prefix(1).uppercased() + mailNote.dropFirst()).")

@@ -14,6 +14,7 @@ struct SignerController {
     func addRoutes(to router: some RouterMethods<VigilRequestContext>) {
         router.get("/signature/{token}", use: page)
         router.get("/signature/{token}/data.json", use: download)
+        router.post("/signature/{token}/erase", use: erase)
     }
 
     /// One-click unsubscribe (RFC 8058) comes from mail programs, which carry no form token and
@@ -27,6 +28,7 @@ struct SignerController {
         let t: [String: String]
         let title: String
         let token: String
+        let csrf: String
         let petition: String
         let status: String
         let name: String
@@ -58,6 +60,7 @@ struct SignerController {
             t: renderer.texts(language),
             title: title,
             token: token,
+            csrf: services.formToken(context),
             petition: petitionTitle,
             status: renderer.catalogue.text("signature_status_\(record.status.rawValue)", in: language),
             name: record.name,
@@ -111,6 +114,28 @@ struct SignerController {
         try await services.store.stopUpdates(signatureID: record.id)
         context.logger.info("a signer stopped e-mailed updates")
         return Response.redirect(to: "/signature/\(token)?unsubscribed=1", type: .normal)
+    }
+
+    /// Erases the signer's name, address, city and comment. The signature still counts: it
+    /// was confirmed, and the count must not move because someone left.
+    @Sendable func erase(request: Request, context: VigilRequestContext) async throws -> HTML {
+        _ = try await services.verifiedForm(request, context: context)
+        let record = try await signature(try context.parameters.require("token"))
+        try await services.store.erasePersonalData(signatureID: record.id)
+        let language = Language(rawValue: record.language) ?? .fallback
+        let renderer = services.renderer
+        let title = renderer.catalogue.text("signer_erased_title", in: language)
+        let page = MessagePage(
+            layout: renderer.layout(language: language, title: title, path: "/signature"),
+            t: renderer.texts(language),
+            title: title,
+            message: renderer.catalogue.text("signer_erased_body", in: language),
+            petitionURL: nil,
+            petitionTitle: nil
+        )
+        var headers = services.languageHeaders(language)
+        headers[.cacheControl] = "no-store"
+        return HTML(try renderer.render("message", page), headers: headers)
     }
 
     private func signature(_ token: String) async throws -> SignatureRecord {
