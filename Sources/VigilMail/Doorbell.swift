@@ -1,5 +1,5 @@
-import Synchronization
 
+import VigilCore
 /// Lets one task sleep until another has news, or until a timeout, whichever comes first.
 /// A ring while nobody waits is remembered, so no news is lost between two waits.
 final class Doorbell: Sendable {
@@ -8,7 +8,7 @@ final class Doorbell: Sendable {
         var waiter: CheckedContinuation<Void, Never>?
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Wakes the waiting task, or the next one to wait.
     func ring() {

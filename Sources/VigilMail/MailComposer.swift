@@ -64,6 +64,10 @@ public struct MailComposer: Sendable {
             "privacy": "\(baseURL)/privacy",
         ]
         var link: String?
+        var unsubscribeURL: String?
+        if let manage = outboxMessage.fields["manage"] {
+            values["manage"] = "\(baseURL)/signature/\(manage)"
+        }
         switch outboxMessage.kind {
         case .confirmSignature:
             guard let token = outboxMessage.fields["token"] else { throw Problem.missingField("token") }
@@ -87,6 +91,17 @@ public struct MailComposer: Sendable {
             values["link"] = link
             values["key"] = "\(baseURL)/.well-known/vigil-log-key"
             values["petition"] = petition.slug
+        case .update:
+            guard let updateID = outboxMessage.fields["update_id"].flatMap(Int64.init),
+                  let update = try await store.update(id: updateID), let updateText = update.text(language)
+            else { throw Problem.missingField("update_id") }
+            values["update_title"] = updateText.title
+            values["update_body"] = updateText.body
+            link = "\(baseURL)/updates#update-\(updateID)"
+            values["link"] = link
+            if let manage = outboxMessage.fields["manage"] {
+                unsubscribeURL = "\(baseURL)/signature/\(manage)/unsubscribe"
+            }
         }
 
         let rendered = try render(outboxMessage.kind.rawValue, language: language, values: values)
@@ -101,7 +116,8 @@ public struct MailComposer: Sendable {
             body: body,
             messageID: "<\(outboxMessage.messageID)@\(domain)>",
             date: Date(),
-            link: link
+            link: link,
+            unsubscribeURL: unsubscribeURL
         )
     }
 

@@ -7,7 +7,7 @@ extension MailMessage {
     /// Quoted-printable keeps every line short and 7-bit, so any SMTP server can relay it,
     /// while the English parts stay readable in a raw `.eml` file.
     public func rendered() -> String {
-        let headers = [
+        var headers = [
             "Date: \(Self.rfc5322Date(date))",
             "From: \(Self.header(for: from))",
             "To: \(Self.header(for: to))",
@@ -19,6 +19,10 @@ extension MailMessage {
             // Tells mail systems this is an automatic message, so they send no out-of-office replies.
             "Auto-Submitted: auto-generated",
         ]
+        if let unsubscribeURL {
+            headers.append("List-Unsubscribe: <\(unsubscribeURL)>")
+            headers.append("List-Unsubscribe-Post: List-Unsubscribe=One-Click")
+        }
         return headers.joined(separator: "\r\n") + "\r\n\r\n" + QuotedPrintable.encode(body)
     }
 

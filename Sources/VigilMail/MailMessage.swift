@@ -23,6 +23,8 @@ public struct MailMessage: Sendable, Equatable {
     public var date: Date
     /// The link the message is about, which the file transport logs for development.
     public var link: String?
+    /// Where a single POST stops these messages (RFC 8058); mail programs offer it as a button.
+    public var unsubscribeURL: String?
 
     public init(
         from: Mailbox,
@@ -31,7 +33,8 @@ public struct MailMessage: Sendable, Equatable {
         body: String,
         messageID: String,
         date: Date,
-        link: String? = nil
+        link: String? = nil,
+        unsubscribeURL: String? = nil
     ) {
         self.from = from
         self.to = to
@@ -40,6 +43,7 @@ public struct MailMessage: Sendable, Equatable {
         self.messageID = messageID
         self.date = date
         self.link = link
+        self.unsubscribeURL = unsubscribeURL
     }
 }
 

@@ -65,7 +65,7 @@ public final class MailWorker: Service, Sendable {
     }
 
     public func run() async throws {
-        let mailQueued = store.signatureWriter.mailQueued
+        let mailQueued = store.mailQueued
         await withDiscardingTaskGroup { group in
             group.addTask {
                 for await _ in mailQueued { self.wake() }

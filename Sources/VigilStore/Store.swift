@@ -7,13 +7,19 @@ import VigilCore
 /// consistent reads and writes. Signature writes go through its ``signatureWriter``.
 public final class Store: Sendable {
     let connections: SQLiteConnections
+    private let otherWritesLock = AsyncLock()
     let cipher: PersonalDataCipher
+    let random: any RandomSource
     let now: @Sendable () -> Date
     let logger: Logger
     /// Confirmed counts per petition, kept in memory so no page view counts rows.
     public let liveCounts: LiveCounts
     /// The single writer that batches signing and confirming into group commits.
     public let signatureWriter: SignatureWriter
+    /// Yields whenever a commit puts e-mail in the outbox, so the mail worker starts at once
+    /// instead of at its next poll.
+    public let mailQueued: AsyncStream<Void>
+    private let mailQueuedContinuation: AsyncStream<Void>.Continuation
 
     /// Opens (or creates) a SQLite database file and brings its schema up to date.
     ///
@@ -40,10 +46,17 @@ public final class Store: Sendable {
         )
         do {
             try await Self.migrate(connections.otherWrites, logger: logger, now: now)
+            if let recorded = try await Self.recordedKeyID(on: connections.otherWrites) {
+                guard recorded == cipher.keyID else { throw StoreError.wrongKey(recorded: recorded, given: cipher.keyID) }
+            } else {
+                try await Self.recordKeyID(cipher.keyID, on: connections.otherWrites)
+            }
             let liveCounts = LiveCounts()
+            let (mailQueued, mailQueuedContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
             let store = Store(
                 connections: connections,
                 cipher: cipher,
+                random: random,
                 liveCounts: liveCounts,
                 writer: SignatureWriter(
                     database: connections.signatureWriter,
@@ -51,9 +64,11 @@ public final class Store: Sendable {
                     settings: settings,
                     random: random,
                     liveCounts: liveCounts,
+                    announceMail: { mailQueuedContinuation.yield() },
                     now: now,
                     logger: logger
                 ),
+                mailQueued: (mailQueued, mailQueuedContinuation),
                 now: now,
                 logger: logger
             )
@@ -72,15 +87,19 @@ public final class Store: Sendable {
     private init(
         connections: SQLiteConnections,
         cipher: PersonalDataCipher,
+        random: any RandomSource,
         liveCounts: LiveCounts,
         writer: SignatureWriter,
+        mailQueued: (AsyncStream<Void>, AsyncStream<Void>.Continuation),
         now: @escaping @Sendable () -> Date,
         logger: Logger
     ) {
         self.connections = connections
         self.cipher = cipher
+        self.random = random
         self.liveCounts = liveCounts
         self.signatureWriter = writer
+        (self.mailQueued, self.mailQueuedContinuation) = mailQueued
         self.now = now
         self.logger = logger
     }
@@ -93,13 +112,41 @@ public final class Store: Sendable {
         case normal
     }
 
+    /// Wakes the mail worker after a commit that queued e-mail outside the signature writer.
+    func announceMail() {
+        mailQueuedContinuation.yield()
+    }
+
     /// Closes every connection. Stop the signature writer first.
     public func close() async {
+        mailQueuedContinuation.finish()
         await connections.close()
     }
 
     /// A read-only connection for queries.
     var reader: any SQLDatabase { connections.reader }
+
+    /// Runs `body` with the connection for writes other than signatures, alone: no other task
+    /// writes on that connection meanwhile.
+    func write<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await otherWritesLock.withLock { try await body(connections.otherWrites) }
+    }
+
+    /// Runs `body` in one transaction on the connection for other writes: all of it lands, or
+    /// none of it.
+    func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await write { database in
+            try await database.raw("BEGIN IMMEDIATE").run()
+            do {
+                let result = try await body(database)
+                try await database.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await database.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
 
     /// Reloads the in-memory counts of every petition from the counter tables.
     func reloadLiveCounts() async throws {

@@ -4,6 +4,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case dataDirectory(String)
     /// A campaign content file is missing or malformed; the message names the file and the field.
     case content(file: String, problem: String)
+    /// One record of a content file is wrong; the message names the file, the record and the field.
+    case contentRecord(file: String, record: String, field: String, problem: String)
     /// A row read from the database does not have the expected shape.
     case corruptRow(table: String, problem: String)
     /// The signature writer is stopping and takes no more work.
@@ -12,15 +14,25 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case notFound(String)
     /// A request that cannot be carried out as given; nothing was changed.
     case invalidRequest(String)
+    /// The change would clash with what is stored, such as a second account for one address.
+    case conflict(String)
+    /// The master key given is not the one the database is sealed with.
+    case wrongKey(recorded: String, given: String)
 
     public var description: String {
         switch self {
         case .dataDirectory(let message): "data folder: \(message)"
         case .content(let file, let problem): "campaign content \(file): \(problem)"
+        case .contentRecord(let file, let record, let field, let problem):
+            "campaign content \(file), record \(record), field \(field): \(problem)"
         case .corruptRow(let table, let problem): "unexpected row in \(table): \(problem)"
         case .shuttingDown: "the signature writer is shutting down"
         case .notFound(let what): "not found: \(what)"
         case .invalidRequest(let problem): problem
+        case .conflict(let what): what
+        case .wrongKey(let recorded, let given):
+            "the master key file (key id \(given)) is not the key this database is sealed with (key id \(recorded)); "
+                + "use the right key file, or restore the database that goes with this key"
         }
     }
 }

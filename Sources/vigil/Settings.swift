@@ -1,3 +1,5 @@
+import ArgumentParser
+import Foundation
 import Logging
 import VigilWeb
 
@@ -5,6 +7,12 @@ import VigilWeb
 enum Settings {
     static func load(file: String?) async throws -> VigilConfiguration {
         try VigilConfiguration(reader: try await VigilConfiguration.reader(file: file))
+    }
+
+    /// Prints a message for the operator on standard error; throw the result to exit with status 1.
+    static func failure(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("vigil: \(message)\n".utf8))
+        return .failure
     }
 
     static func logger(level: Logger.Level) -> Logger {

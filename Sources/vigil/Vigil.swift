@@ -10,7 +10,10 @@ struct Vigil: AsyncParsableCommand {
             optional YAML file (VIGIL_CONFIG_FILE, or vigil.yaml in the working folder). See
             docs/operations.md for the full list.
             """,
-        subcommands: [Serve.self, Migrate.self, DossierCommand.self, VerifyCommand.self, DeliveryCommand.self],
+        subcommands: [
+            Serve.self, Migrate.self, Admin.self, Content.self, Keys.self, Privacy.self,
+            DossierCommand.self, VerifyCommand.self, DeliveryCommand.self,
+        ],
         defaultSubcommand: Serve.self
     )
 }

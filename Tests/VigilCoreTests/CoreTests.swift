@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 import VigilCore
 
@@ -139,7 +138,7 @@ struct LanguageTests {
 struct RateLimiterTests {
     final class Clock: Sendable {
         let start = ContinuousClock.now
-        let offset = Mutex<Duration>(.zero)
+        let offset = Locked<Duration>(.zero)
         var now: ContinuousClock.Instant { start + offset.withLock { $0 } }
     }
 
@@ -159,5 +158,35 @@ struct RateLimiterTests {
     func disabled() {
         let limiter = RateLimiter(capacity: 0, period: .seconds(60))
         #expect((0..<100).allSatisfy { _ in limiter.allow("x") })
+    }
+}
+
+@Suite("Locks")
+struct LockTests {
+    @Test("Locked keeps every update under heavy contention")
+    func contention() async {
+        let counter = Locked(0)
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    for _ in 0..<50_000 { counter.withLock { $0 += 1 } }
+                }
+            }
+        }
+        #expect(counter.withLock { $0 } == 400_000)
+    }
+
+    @Test("no source file uses Synchronization's Mutex, which hangs on some Linux kernels")
+    func noSynchronizationMutex() throws {
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources")
+        let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)?
+            .compactMap { $0 as? URL }.filter { $0.pathExtension == "swift" } ?? []
+        #expect(!files.isEmpty)
+        for file in files {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            let usesMutex = text.contains("Mutex<") || text.contains("Mutex(")
+            #expect(!usesMutex, "\(file.lastPathComponent) uses Synchronization.Mutex")
+        }
     }
 }

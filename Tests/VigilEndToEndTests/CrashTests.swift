@@ -1,7 +1,6 @@
 import AsyncHTTPClient
 import Foundation
 import NIOHTTP1
-import Synchronization
 import Testing
 import VigilCore
 import VigilStore
@@ -185,18 +184,5 @@ struct CrashTests {
             try await Task.sleep(for: .milliseconds(50))
         }
         return links.map { ($0.key, $0.value) }
-    }
-}
-
-/// A value shared between tasks, behind a lock.
-final class Locked<Value: Sendable>: Sendable {
-    private let mutex: Mutex<Value>
-
-    init(_ value: Value) {
-        mutex = Mutex(value)
-    }
-
-    func withLock<Result: Sendable>(_ body: (inout sending Value) -> sending Result) -> sending Result {
-        mutex.withLock(body)
     }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Synchronization
 import Testing
 import VigilCore
 import VigilStore
@@ -9,11 +8,11 @@ import VigilTestSupport
 
 /// A transport that answers as a script says, and keeps what it accepted.
 final class ScriptedTransport: MailTransport {
-    private let script: Mutex<[MailDeliveryError?]>
-    let delivered = Mutex<[MailMessage]>([])
+    private let script: Locked<[MailDeliveryError?]>
+    let delivered = Locked<[MailMessage]>([])
 
     init(_ script: [MailDeliveryError?]) {
-        self.script = Mutex(script)
+        self.script = Locked(script)
     }
 
     func send(_ message: MailMessage) async throws {

@@ -26,8 +26,11 @@ struct CampaignContentTests {
             #expect(tallies.first?.sourceName == "armeniancause.net")
             #expect(tallies.first?.countedOn == nil)
 
-            let detainees = try await test.store.detainees(petitionID: petition.id)
-            #expect(detainees.count == 23)
+            let slugs = try await test.store.detaineeSlugs(petitionID: petition.id)
+            #expect(slugs.count == 23)
+            #expect(slugs.first == "davit-babayan")
+            let detainees = try await test.store.fullRegistry().detainees
+            #expect(detainees.map(\.slug) == slugs)
             let byCategory = Dictionary(grouping: detainees, by: \.category).mapValues(\.count)
             #expect(byCategory == [.politicalPrisoner: 8, .civilian: 6, .prisonerOfWar: 9])
             #expect(detainees.first?.displayName == "Davit Babayan")
@@ -70,12 +73,12 @@ struct CampaignContentTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-content-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("detainees"), withIntermediateDirectories: true)
-        try "slug: someone\ncategory: hostage\nposition: 1\nnames:\n  - text: Someone\n    script: Latn\n    kind: common\n"
+        try "slug: someone\ncategory: hostage\nposition: 1\nnames:\n  - text: Someone\n    script: Latn\n    kind: common\n    unsourced: true\n"
             .write(to: folder.appendingPathComponent("detainees/someone.yaml"), atomically: true, encoding: .utf8)
         #expect {
             try CampaignContent.load(from: folder)
         } throws: { error in
-            "\(error)".contains("detainees/someone.yaml") && "\(error)".contains("category")
+            "\(error)".contains("detainees/someone.yaml") && "\(error)".contains("field category")
         }
     }
 }

@@ -43,3 +43,13 @@ struct MigrationTests {
         }
     }
 }
+
+extension MigrationTests {
+    @Test("migrations are listed in the order of their versions, each version once")
+    func ordered() {
+        let versions = Migrations.all.map(\.version)
+        #expect(versions == versions.sorted())
+        #expect(Set(versions).count == versions.count)
+        #expect(Store.schemaVersion == versions.max())
+    }
+}

@@ -1,12 +1,11 @@
 import Foundation
 import Logging
-import Synchronization
 import VigilCore
 import VigilStore
 
 /// A clock tests can move forward.
 public final class TestClock: Sendable {
-    private let current = Mutex(Date(timeIntervalSince1970: 1_790_000_000))
+    private let current = Locked(Date(timeIntervalSince1970: 1_790_000_000))
 
     public init() {}
 
@@ -37,10 +36,28 @@ public struct TestStore: Sendable {
     }
     public static var contentFolder: URL { repositoryRoot.appendingPathComponent("Content") }
 
+    /// A copy of the repository's `Content/` in a temporary folder, for tests that edit files.
+    /// Each edit replaces the first occurrence of a text in a file (relative to the folder)
+    /// and fails if the text is not there, so a test cannot silently edit nothing.
+    public static func copyOfContent(editing edits: [(file: String, find: String, replace: String)] = []) throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-content-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: contentFolder, to: folder)
+        for edit in edits {
+            let url = folder.appendingPathComponent(edit.file)
+            let text = try String(contentsOf: url, encoding: .utf8)
+            guard let range = text.range(of: edit.find) else {
+                throw StoreError.content(file: edit.file, problem: "test edit: '\(edit.find)' not found")
+            }
+            try text.replacingCharacters(in: range, with: edit.replace).write(to: url, atomically: true, encoding: .utf8)
+        }
+        return folder
+    }
+
     public static func make(
         settings: SigningSettings = SigningSettings(),
         durability: Store.Durability = .normal,
-        loadContent: Bool = true
+        loadContent: Bool = true,
+        content: URL? = nil
     ) async throws -> TestStore {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -54,7 +71,7 @@ public struct TestStore: Sendable {
             logger: quietLogger
         )
         if loadContent {
-            try await store.importContent(try CampaignContent.load(from: contentFolder))
+            try await store.importContent(try CampaignContent.load(from: content ?? contentFolder))
         }
         let writer = store.signatureWriter
         let writerTask = Task { try await writer.run() }
@@ -66,9 +83,10 @@ public struct TestStore: Sendable {
         settings: SigningSettings = SigningSettings(),
         durability: Store.Durability = .normal,
         loadContent: Bool = true,
+        content: URL? = nil,
         _ body: (TestStore) async throws -> Void
     ) async throws {
-        let test = try await make(settings: settings, durability: durability, loadContent: loadContent)
+        let test = try await make(settings: settings, durability: durability, loadContent: loadContent, content: content)
         do {
             try await body(test)
         } catch {

@@ -25,9 +25,13 @@ struct PetitionPageTests {
             #expect(html.contains("Political prisoners (8)"))
             #expect(html.contains("Civilians (6)"))
             #expect(html.contains("Prisoners of war (9)"))
-            for name in ["Davit Babayan", "Ruben Vardanyan", "Madat Badayan", "Vagif Khachatryan", "Gurgen Stepanyan"] {
-                #expect(html.contains("<li>\(name)</li>"))
+            for (slug, name) in [
+                ("davit-babayan", "Davit Babayan"), ("ruben-vardanyan", "Ruben Vardanyan"), ("madat-badayan", "Madat Badayan"),
+                ("vagif-khachatryan", "Vagif Khachatryan"), ("gurgen-stepanyan", "Gurgen Stepanyan"),
+            ] {
+                #expect(html.contains(#"<li><a href="/detainees/\#(slug)?lang=en">\#(name)</a></li>"#), "\(name) links to the profile")
             }
+            #expect(html.components(separatedBy: #"<li><a href="/detainees/"#).count - 1 == 23)
             #expect(html.components(separatedBy: "class=\"people__group\"").count - 1 == 3)
         }
     }

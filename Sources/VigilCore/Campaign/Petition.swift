@@ -20,6 +20,22 @@ public struct Petition: Sendable, Identifiable, Equatable {
 
         /// Whether new signatures are accepted.
         public var acceptsSignatures: Bool { self == .open }
+
+        /// Whether the public can see the petition: not while it is a draft.
+        public var isPublic: Bool { self != .draft }
+
+        /// Whether staff may move a petition from this state to `next`. A petition opens once;
+        /// a closed one may reopen until it is delivered, and a delivered one stays delivered.
+        public func canChange(to next: State) -> Bool {
+            switch (self, next) {
+            case (.draft, .open), (.open, .closed), (.closed, .open), (.closed, .delivered): true
+            default: false
+            }
+        }
+
+        /// Whether a change to a language's text replaces it (a draft) or makes a new version
+        /// that later signatures are counted under (once signatures may exist).
+        public var textsAreVersioned: Bool { self != .draft }
     }
 
     public init(

@@ -9,6 +9,10 @@ import Foundation
 public struct PersonalDataCipher: Sendable {
     private let sealingKey: SymmetricKey
     private let indexKey: SymmetricKey
+    private let manageKey: SymmetricKey
+    /// A fingerprint of the master key, stored in the database so a wrong key file is noticed
+    /// at start rather than after it has failed to open everything.
+    public let keyID: String
 
     /// Why stored personal data could not be opened.
     public enum Problem: Error, Sendable {
@@ -23,6 +27,8 @@ public struct PersonalDataCipher: Sendable {
         let master = SymmetricKey(data: masterKey)
         sealingKey = Self.derive(from: master, purpose: "vigil/personal-data/aes-gcm")
         indexKey = Self.derive(from: master, purpose: "vigil/personal-data/blind-index")
+        manageKey = Self.derive(from: master, purpose: "vigil/manage-links")
+        keyID = String(Self.derive(from: master, purpose: "vigil/key-id").withUnsafeBytes { Array($0) }.hexString.prefix(16))
     }
 
     /// Derives a 256-bit key for another purpose (CSRF tokens, IP hashing …) from the same master key.
@@ -55,6 +61,18 @@ public struct PersonalDataCipher: Sendable {
     /// Opens a value sealed with ``seal(json:)``.
     public func open<Value: Decodable>(json type: Value.Type, from sealed: [UInt8]) throws -> Value {
         try JSONDecoder().decode(type, from: Data(try open(sealed)))
+    }
+
+    /// The secret in a signer's "manage my signature" link. It is computed, not stored, so every
+    /// e-mail can carry it; the database keeps only its hash to find the signature.
+    public func manageToken(petitionID: Int64, emailIndex: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data("\(petitionID):\(emailIndex)".utf8), using: manageKey)
+        return Base64URL.encode(mac)
+    }
+
+    /// The hash under which a manage token is looked up.
+    public static func hash(manageToken token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).hexString
     }
 
     /// The blind index of a normalised address: an HMAC, so equal addresses give equal

@@ -1,4 +1,3 @@
-import Synchronization
 
 /// A token bucket per key (for example per client address): a burst of `capacity` actions,
 /// refilled evenly over `period`.
@@ -9,7 +8,7 @@ public final class RateLimiter: Sendable {
     public let capacity: Int
     public let period: Duration
     private let now: @Sendable () -> ContinuousClock.Instant
-    private let buckets = Mutex<[String: Bucket]>([:])
+    private let buckets = Locked<[String: Bucket]>([:])
     private let maximumKeys: Int
 
     struct Bucket {

@@ -2,14 +2,21 @@ import Foundation
 import VigilCore
 import Yams
 
-/// A campaign as data files: petitions with their texts, the people they are about, and the
-/// organisations they address. This is what `Content/` holds and what Vigil loads on first start.
+/// A campaign as data files: petitions with their texts, the people they are about with the
+/// sources of every fact, and the organisations they address. This is what `Content/` holds
+/// and what Vigil loads on first start.
 public struct CampaignContent: Sendable {
     /// The campaign's name by language, from `campaign.yaml`.
     public var names: [Language: String]
     public var petitions: [PetitionFile]
-    public var detainees: [DetaineeFile]
+    /// The sources facts are cited to, from `sources.yaml`.
+    public var sources: [Source]
+    /// The people the campaign is about, from `detainees/<slug>.yaml`, in the campaign's order.
+    public var detainees: [Detainee]
     public var organisations: [OrganisationFile]
+
+    /// The registry part of the content: sources and people.
+    public var registry: Registry { Registry(sources: sources, detainees: detainees) }
 
     /// `petitions/<slug>/petition.yaml`, with the texts found beside it as `text.<language>.yaml`.
     public struct PetitionFile: Sendable {
@@ -22,14 +29,6 @@ public struct CampaignContent: Sendable {
         public var detainees: [String]?
         public var externalTallies: [ExternalTally]
         public var texts: [PetitionText]
-    }
-
-    /// `detainees/<slug>.yaml`.
-    public struct DetaineeFile: Sendable {
-        public var slug: String
-        public var category: Detainee.Category
-        public var position: Int
-        public var names: [Detainee.Name]
     }
 
     /// `organisations/<slug>.yaml`.
@@ -57,8 +56,14 @@ extension CampaignContent {
         for slug in petitionSlugs {
             petitions.append(try loadPetition(in: petitionsFolder.appendingPathComponent(slug), relativeTo: directory))
         }
-        let detainees = try yamlFiles(in: directory.appendingPathComponent("detainees")).map {
-            try loadDetainee($0, relativeTo: directory)
+        let sourcesFile = directory.appendingPathComponent("sources.yaml")
+        let sources = FileManager.default.fileExists(atPath: sourcesFile.path)
+            ? try decode(SourcesFile.self, from: sourcesFile, named: "sources.yaml").checked(file: "sources.yaml")
+            : []
+        let sourcesByKey = Dictionary(sources.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        let detainees = try yamlFiles(in: directory.appendingPathComponent("detainees")).map { url in
+            let file = relative(url, to: directory)
+            return try decode(DetaineeFile.self, from: url, named: file).detainee(check: ContentCheck(file: file, sources: sourcesByKey))
         }.sorted { $0.position < $1.position }
         let organisations = try yamlFiles(in: directory.appendingPathComponent("organisations")).map {
             try loadOrganisation($0, relativeTo: directory)
@@ -75,7 +80,9 @@ extension CampaignContent {
         guard names[.fallback] != nil else {
             throw StoreError.content(file: "campaign.yaml", problem: "name.en: missing; English is the fallback language")
         }
-        let content = CampaignContent(names: names, petitions: petitions, detainees: detainees, organisations: organisations)
+        let content = CampaignContent(
+            names: names, petitions: petitions, sources: sources, detainees: detainees, organisations: organisations
+        )
         try content.checkReferences()
         return content
     }
@@ -98,11 +105,11 @@ extension CampaignContent {
         }
     }
 
-    private struct RawCampaign: Decodable {
+    struct RawCampaign: Codable {
         var name: [String: String]
     }
 
-    private struct RawPetition: Decodable {
+    struct RawPetition: Codable {
         var slug: String
         var state: String
         var goal: Int
@@ -112,7 +119,7 @@ extension CampaignContent {
         var external_tallies: [RawTally]?
     }
 
-    private struct RawTally: Decodable {
+    struct RawTally: Codable {
         var source: String
         var url: String?
         var count: Int
@@ -121,7 +128,7 @@ extension CampaignContent {
         var note: String?
     }
 
-    private struct RawText: Decodable {
+    struct RawText: Codable {
         var title: String
         var summary: String
         var addressees: [String]
@@ -132,21 +139,14 @@ extension CampaignContent {
         var sources: [PetitionText.Source]?
     }
 
-    private struct RawDetainee: Decodable {
-        var slug: String
-        var category: String
-        var position: Int
-        var names: [Detainee.Name]
-    }
-
-    private struct RawOrganisation: Decodable {
+    struct RawOrganisation: Codable {
         var slug: String
         var name: String
         var source: String?
         var members: [RawMember]
     }
 
-    private struct RawMember: Decodable {
+    struct RawMember: Codable {
         var code: String
         var name: String?
     }
@@ -212,17 +212,6 @@ extension CampaignContent {
         )
     }
 
-    private static func loadDetainee(_ url: URL, relativeTo root: URL) throws -> DetaineeFile {
-        let file = relative(url, to: root)
-        let raw = try decode(RawDetainee.self, from: url, named: file)
-        guard let category = Detainee.Category(rawValue: raw.category) else {
-            let known = Detainee.Category.allCases.map(\.rawValue).joined(separator: ", ")
-            throw StoreError.content(file: file, problem: "category: '\(raw.category)' is not one of \(known)")
-        }
-        guard !raw.names.isEmpty else { throw StoreError.content(file: file, problem: "names: at least one name is needed") }
-        return DetaineeFile(slug: raw.slug, category: category, position: raw.position, names: raw.names)
-    }
-
     private static func loadOrganisation(_ url: URL, relativeTo root: URL) throws -> OrganisationFile {
         let file = relative(url, to: root)
         let raw = try decode(RawOrganisation.self, from: url, named: file)
@@ -245,9 +234,10 @@ extension CampaignContent {
         do {
             return try YAMLDecoder().decode(type, from: text)
         } catch let DecodingError.keyNotFound(key, context) {
-            throw StoreError.content(file: file, problem: "\(path(context.codingPath + [key])): missing")
-        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-            throw StoreError.content(file: file, problem: "\(path(context.codingPath)): \(context.debugDescription)")
+            throw problem(in: file, at: context.codingPath + [key], "missing")
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context),
+            let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
+            throw problem(in: file, at: context.codingPath, context.debugDescription)
         } catch {
             throw StoreError.content(file: file, problem: "not valid YAML (\(error))")
         }
@@ -257,15 +247,15 @@ extension CampaignContent {
         keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: ["."])
     }
 
-    /// A calendar day written `YYYY-MM-DD`, as midnight UTC.
+    /// A decoding problem named by record and field: `events[2]` and `date` for `events[2].date`.
+    private static func problem(in file: String, at keys: [any CodingKey], _ message: String) -> StoreError {
+        guard keys.count > 1, let field = keys.last else { return .content(file: file, problem: "\(path(keys)): \(message)") }
+        return .contentRecord(file: file, record: path(Array(keys.dropLast())), field: path([field]), problem: message)
+    }
+
+    /// A calendar day written `YYYY-MM-DD`, or an error naming the field.
     private static func day(_ text: String, file: String, field: String) throws -> Date {
-        let parts = text.split(separator: "-").compactMap { Int($0) }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
-        guard parts.count == 3,
-              let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])),
-              calendar.component(.day, from: date) == parts[2]
-        else {
+        guard let date = Date(day: text) else {
             throw StoreError.content(file: file, problem: "\(field): '\(text)' is not a date written YYYY-MM-DD")
         }
         return date

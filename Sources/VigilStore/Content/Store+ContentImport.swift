@@ -21,13 +21,14 @@ extension Store {
     }
 
     /// Loads a campaign into an empty database, in one transaction: either all of it lands or none.
-    ///
-    /// Runs at start-up before the server takes requests, so nothing else writes meanwhile.
-    public func importContent(_ content: CampaignContent) async throws {
-        let database = connections.otherWrites
+    /// Every registry record gets its first revision, with `actor` and `reason`.
+    public func importContent(
+        _ content: CampaignContent,
+        actor: String = "content-import",
+        reason: String = "campaign loaded into an empty database"
+    ) async throws {
         let nowMS = now().storedMilliseconds
-        try await database.raw("BEGIN IMMEDIATE").run()
-        do {
+        try await transaction { database in
             for organisation in content.organisations {
                 try await database.raw(
                     """
@@ -43,29 +44,9 @@ extension Store {
                 }
             }
 
-            var detaineeIDs: [String: Int64] = [:]
-            for detainee in content.detainees {
-                let row = try await database.raw(
-                    """
-                    INSERT INTO detainees (slug, category, position)
-                    VALUES (\(bind: detainee.slug), \(bind: detainee.category.rawValue), \(bind: detainee.position))
-                    RETURNING id
-                    """
-                ).first()
-                guard let id = try row?.decode(column: "id", as: Int64.self) else {
-                    throw StoreError.corruptRow(table: "detainees", problem: "insert returned no id")
-                }
-                detaineeIDs[detainee.slug] = id
-                for (position, name) in detainee.names.enumerated() {
-                    try await database.raw(
-                        """
-                        INSERT INTO detainee_names (detainee_id, position, name, script, language, kind)
-                        VALUES (\(bind: id), \(bind: position), \(bind: name.text), \(bind: name.script),
-                                \(bind: name.language), \(bind: name.kind))
-                        """
-                    ).run()
-                }
-            }
+            let (_, detaineeIDs) = try await Self.writeRegistry(
+                content.registry, on: database, actor: actor, reason: reason, at: nowMS
+            )
 
             for petition in content.petitions {
                 let row = try await database.raw(
@@ -112,15 +93,11 @@ extension Store {
             try await database.raw(
                 "INSERT INTO instance_settings (key, value) VALUES ('content_imported_at', \(bind: String(nowMS)))"
             ).run()
-            try await database.raw("COMMIT").run()
-        } catch {
-            try? await database.raw("ROLLBACK").run()
-            throw error
         }
         try await reloadLiveCounts()
     }
 
-    private func insertText(
+    func insertText(
         _ text: PetitionText,
         version: Int,
         petitionID: Int64,

@@ -49,7 +49,7 @@ public struct DeliveryAnswer: Sendable, Equatable {
 }
 
 /// One line of a petition's public "what happened" timeline.
-public struct TimelineEvent: Sendable, Equatable {
+public struct DeliveryEvent: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         case delivered(Delivery.Method, reference: String?)
         case answered(summary: String)

@@ -109,19 +109,19 @@ extension Store {
     }
 
     /// Every delivery and answer of a petition, oldest first, for its public timeline.
-    public func deliveryTimeline(petitionID: Int64) async throws -> [TimelineEvent] {
+    public func deliveryTimeline(petitionID: Int64) async throws -> [DeliveryEvent] {
         let deliveries = try await reader.raw(
             """
             SELECT d.delivered_at AS at, a.name, d.method, d.reference, d.id
             FROM deliveries AS d JOIN addressees AS a ON a.id = d.addressee_id
             WHERE a.petition_id = \(bind: petitionID)
             """
-        ).all().map { row -> TimelineEvent in
+        ).all().map { row -> DeliveryEvent in
             let methodText = try row.decode(column: "method", as: String.self)
             guard let method = Delivery.Method(rawValue: methodText) else {
                 throw StoreError.corruptRow(table: "deliveries", problem: "method '\(methodText)'")
             }
-            return TimelineEvent(
+            return DeliveryEvent(
                 date: Date(storedMilliseconds: try row.decode(column: "at", as: Int64.self)),
                 addressee: try row.decode(column: "name", as: String.self),
                 kind: .delivered(method, reference: try row.decode(column: "reference", as: String?.self))
@@ -134,7 +134,7 @@ extension Store {
             WHERE a.petition_id = \(bind: petitionID)
             """
         ).all().map { row in
-            TimelineEvent(
+            DeliveryEvent(
                 date: Date(storedMilliseconds: try row.decode(column: "at", as: Int64.self)),
                 addressee: try row.decode(column: "name", as: String.self),
                 kind: .answered(summary: try row.decode(column: "summary", as: String.self))

@@ -149,6 +149,206 @@ enum Migrations {
                 """,
             ]
         ),
+        Migration(
+            version: 2,
+            name: "detainee registry: facts, timeline, proceedings, sources, citations, revisions",
+            statements: [
+                "ALTER TABLE detainees ADD COLUMN published BOOLEAN NOT NULL DEFAULT TRUE",
+                "ALTER TABLE detainee_names ADD COLUMN visibility TEXT NOT NULL DEFAULT 'public'",
+                "ALTER TABLE detainee_names ADD COLUMN unsourced BOOLEAN NOT NULL DEFAULT FALSE",
+                """
+                CREATE TABLE sources (
+                    id INTEGER PRIMARY KEY,
+                    key TEXT NOT NULL UNIQUE,
+                    position INTEGER NOT NULL,
+                    title TEXT NOT NULL,
+                    publisher TEXT,
+                    url TEXT,
+                    published_on TEXT,
+                    accessed_on TEXT,
+                    note TEXT
+                )
+                """,
+                """
+                CREATE TABLE detainee_facts (
+                    id INTEGER PRIMARY KEY,
+                    detainee_id BIGINT NOT NULL REFERENCES detainees (id),
+                    position INTEGER NOT NULL,
+                    field TEXT NOT NULL CHECK (field IN ('born', 'birthplace', 'reported_age', 'summary', 'background')),
+                    value TEXT NOT NULL,
+                    unclear TEXT,
+                    visibility TEXT NOT NULL CHECK (visibility IN ('public', 'restricted')),
+                    unsourced BOOLEAN NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE detainee_events (
+                    id INTEGER PRIMARY KEY,
+                    detainee_id BIGINT NOT NULL REFERENCES detainees (id),
+                    position INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    occurred_on TEXT,
+                    place TEXT,
+                    place_visibility TEXT NOT NULL CHECK (place_visibility IN ('public', 'restricted')),
+                    description TEXT NOT NULL,
+                    unclear TEXT,
+                    proceeding TEXT,
+                    visibility TEXT NOT NULL CHECK (visibility IN ('public', 'restricted')),
+                    unsourced BOOLEAN NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE detainee_proceedings (
+                    id INTEGER PRIMARY KEY,
+                    detainee_id BIGINT NOT NULL REFERENCES detainees (id),
+                    position INTEGER NOT NULL,
+                    key TEXT NOT NULL,
+                    court TEXT NOT NULL,
+                    place TEXT,
+                    judge TEXT,
+                    judge_visibility TEXT NOT NULL CHECK (judge_visibility IN ('public', 'restricted')),
+                    charges TEXT NOT NULL,
+                    verdict TEXT,
+                    sentence_years INTEGER CHECK (sentence_years IS NULL OR sentence_years > 0),
+                    note TEXT,
+                    visibility TEXT NOT NULL CHECK (visibility IN ('public', 'restricted')),
+                    unsourced BOOLEAN NOT NULL,
+                    UNIQUE (detainee_id, key)
+                )
+                """,
+                """
+                CREATE TABLE citations (
+                    id INTEGER PRIMARY KEY,
+                    detainee_id BIGINT NOT NULL REFERENCES detainees (id),
+                    subject TEXT NOT NULL CHECK (subject IN ('name', 'fact', 'event', 'proceeding')),
+                    subject_id BIGINT NOT NULL,
+                    position INTEGER NOT NULL,
+                    source_id BIGINT NOT NULL REFERENCES sources (id),
+                    location TEXT,
+                    quote TEXT,
+                    reliability TEXT NOT NULL CHECK (reliability IN ('official', 'corroborated', 'reported', 'unclear'))
+                )
+                """,
+                "CREATE INDEX citations_by_detainee ON citations (detainee_id)",
+                """
+                CREATE TABLE revisions (
+                    id INTEGER PRIMARY KEY,
+                    entity TEXT NOT NULL,
+                    entity_key TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    changed_at BIGINT NOT NULL,
+                    before_json TEXT,
+                    after_json TEXT
+                )
+                """,
+                "CREATE INDEX revisions_by_entity ON revisions (entity, entity_key)",
+            ]
+        ),
         Migrations.tallyLog,
+        Migration(
+            version: 4,
+            name: "staff accounts, sessions, login throttling, the audit log and updates",
+            statements: [
+                """
+                CREATE TABLE staff (
+                    id INTEGER PRIMARY KEY,
+                    email TEXT NOT NULL UNIQUE,
+                    role TEXT NOT NULL CHECK (role IN ('admin', 'editor', 'coordinator', 'viewer')),
+                    committee_id BIGINT,
+                    password_hash TEXT,
+                    totp_secret BLOB,
+                    totp_last_step BIGINT,
+                    setup_token_hash TEXT UNIQUE,
+                    setup_expires_at BIGINT,
+                    disabled BOOLEAN NOT NULL DEFAULT FALSE,
+                    created_at BIGINT NOT NULL,
+                    last_login_at BIGINT
+                )
+                """,
+                """
+                CREATE TABLE staff_recovery_codes (
+                    staff_id BIGINT NOT NULL REFERENCES staff (id),
+                    code_hash TEXT NOT NULL,
+                    used_at BIGINT,
+                    PRIMARY KEY (staff_id, code_hash)
+                )
+                """,
+                """
+                CREATE TABLE staff_sessions (
+                    id_hash TEXT PRIMARY KEY,
+                    staff_id BIGINT NOT NULL REFERENCES staff (id),
+                    stage TEXT NOT NULL CHECK (stage IN ('second-factor', 'enrol', 'signed-in')),
+                    created_at BIGINT NOT NULL,
+                    last_seen_at BIGINT NOT NULL,
+                    expires_at BIGINT NOT NULL,
+                    client_hash TEXT
+                )
+                """,
+                "CREATE INDEX staff_sessions_by_staff ON staff_sessions (staff_id)",
+                """
+                CREATE TABLE login_throttle (
+                    key TEXT PRIMARY KEY,
+                    failures INTEGER NOT NULL,
+                    window_started_at BIGINT NOT NULL,
+                    locked_until BIGINT
+                )
+                """,
+                """
+                CREATE TABLE audit_log (
+                    id INTEGER PRIMARY KEY,
+                    at BIGINT NOT NULL,
+                    staff_id BIGINT,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    subject TEXT,
+                    details TEXT,
+                    client_hash TEXT
+                )
+                """,
+                // The audit log is append-only: the database itself refuses to change or delete a row.
+                """
+                CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END
+                """,
+                """
+                CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END
+                """,
+                """
+                CREATE TABLE updates (
+                    id INTEGER PRIMARY KEY,
+                    petition_id BIGINT NOT NULL REFERENCES petitions (id),
+                    created_by BIGINT REFERENCES staff (id),
+                    created_at BIGINT NOT NULL,
+                    published_at BIGINT,
+                    emailed_at BIGINT
+                )
+                """,
+                // Names and comments are shown publicly only once staff approve them: 'pending' when
+                // the signer offered one, 'none' when there is nothing to show.
+                "ALTER TABLE signatures ADD COLUMN name_moderation TEXT NOT NULL DEFAULT 'none'",
+                "ALTER TABLE signatures ADD COLUMN comment_moderation TEXT NOT NULL DEFAULT 'none'",
+                // The hash of each signature's "manage my signature" link, to find it by the link.
+                "ALTER TABLE signatures ADD COLUMN manage_token_hash TEXT",
+                "CREATE UNIQUE INDEX signatures_by_manage_token ON signatures (manage_token_hash)",
+                // When a petition last changed state: retention counts from its closing or delivery.
+                "ALTER TABLE petitions ADD COLUMN state_changed_at BIGINT",
+                // When a signature's personal data was erased; it still counts.
+                "ALTER TABLE signatures ADD COLUMN erased_at BIGINT",
+                // Bumped when staff change a petition's content, so every cache of it reloads.
+                "ALTER TABLE petition_counters ADD COLUMN content_version BIGINT NOT NULL DEFAULT 0",
+                """
+                CREATE TABLE update_texts (
+                    update_id BIGINT NOT NULL REFERENCES updates (id),
+                    language TEXT NOT NULL,
+                    title TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    PRIMARY KEY (update_id, language)
+                )
+                """,
+            ]
+        ),
     ]
 }
+

@@ -1,3 +1,7 @@
+import Foundation
+import SQLKit
+import VigilCore
+
 /// An e-mail waiting in the outbox, opened for delivery.
 public struct OutboxMessage: Sendable, Equatable {
     /// What the message is about; the mail composer picks its template by kind.
@@ -9,6 +13,8 @@ public struct OutboxMessage: Sendable, Equatable {
         /// Gives a signer whose signature now counts the receipt that proves it: the leaf of
         /// the tally log and the nonce of their commitment.
         case signatureReceipt = "signature-receipt"
+        /// News about the petition, for signers who asked to be kept informed.
+        case update
     }
 
     public let id: Int64
@@ -24,10 +30,37 @@ public struct OutboxMessage: Sendable, Equatable {
     public let messageID: String
 }
 
-/// An outbox message as the signature writer queues it, before it has an id.
+/// An outbox message as it is queued, before it has an id.
 struct QueuedMail: Sendable {
     var kind: OutboxMessage.Kind
     var language: String
     var recipient: String
     var fields: [String: String]
+
+    /// Inserts messages into the outbox inside the caller's transaction, recipient and payload
+    /// sealed, each with a random Message-ID that stays the same on every delivery attempt.
+    static func insert(
+        _ mail: [QueuedMail],
+        cipher: PersonalDataCipher,
+        random: any RandomSource,
+        at nowMS: Int64,
+        on database: any SQLDatabase
+    ) async throws {
+        guard !mail.isEmpty else { return }
+        let rows = try mail.map { message -> SQLQueryString in
+            let recipient = Data(try cipher.seal(Array(message.recipient.utf8)))
+            let payload = Data(try cipher.seal(json: message.fields))
+            let messageID = random.bytes(16).hexString
+            return """
+                (\(bind: message.kind.rawValue), \(bind: message.language), \(bind: recipient), \(bind: payload),
+                 'queued', 0, \(bind: nowMS), \(bind: messageID), \(bind: nowMS))
+                """
+        }
+        try await database.raw(
+            """
+            INSERT INTO outbox (kind, language, recipient, payload, status, attempts, next_attempt_at, message_id, created_at)
+            VALUES
+            """ + rows.joined(separator: ", ")
+        ).run()
+    }
 }

@@ -25,7 +25,7 @@ extension Store {
     public func claimDueMail(limit: Int, lease: Duration) async throws -> [OutboxMessage] {
         let nowMS = now().storedMilliseconds
         let leaseUntil = nowMS + Int64(lease.components.seconds * 1000)
-        let rows = try await connections.otherWrites.raw(
+        let rows = try await write { try await $0.raw(
             """
             UPDATE outbox SET status = 'sending', lease_until = \(bind: leaseUntil)
             WHERE id IN (
@@ -37,7 +37,7 @@ extension Store {
             )
             RETURNING id, kind, language, recipient, payload, attempts, message_id
             """
-        ).all()
+        ).all() }
         return try rows.map(openMail).sorted { $0.id < $1.id }
     }
 
@@ -72,35 +72,35 @@ extension Store {
 
     /// Records a delivery. The payload (which holds the confirmation link) is erased: it is no longer needed.
     public func markMailSent(id: Int64) async throws {
-        try await connections.otherWrites.raw(
+        try await write { try await $0.raw(
             """
             UPDATE outbox SET status = 'sent', sent_at = \(bind: now().storedMilliseconds), attempts = attempts + 1,
                 payload = NULL, lease_until = NULL, last_error = NULL
             WHERE id = \(bind: id)
             """
-        ).run()
+        ).run() }
     }
 
     /// Records a failed attempt that may succeed later, and when to try again.
     public func markMailForRetry(id: Int64, error: String, retryAfter delay: Duration) async throws {
         let next = now().storedMilliseconds + Int64(delay.components.seconds * 1000)
-        try await connections.otherWrites.raw(
+        try await write { try await $0.raw(
             """
             UPDATE outbox SET status = 'queued', attempts = attempts + 1, next_attempt_at = \(bind: next),
                 lease_until = NULL, last_error = \(bind: error)
             WHERE id = \(bind: id) AND status = 'sending'
             """
-        ).run()
+        ).run() }
     }
 
     /// Records a failure that retrying will not fix, for staff to look at.
     public func markMailFailed(id: Int64, error: String) async throws {
-        try await connections.otherWrites.raw(
+        try await write { try await $0.raw(
             """
             UPDATE outbox SET status = 'failed', attempts = attempts + 1, lease_until = NULL, last_error = \(bind: error)
             WHERE id = \(bind: id) AND status = 'sending'
             """
-        ).run()
+        ).run() }
     }
 
     /// The number of messages in each state.

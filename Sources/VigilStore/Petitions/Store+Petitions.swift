@@ -84,42 +84,6 @@ extension Store {
         }
     }
 
-    /// The people a petition is about, in the campaign's order, with all their names.
-    public func detainees(petitionID: Int64) async throws -> [Detainee] {
-        let rows = try await reader.raw(
-            """
-            SELECT d.id, d.slug, d.category, n.name, n.script, n.language, n.kind
-            FROM petition_detainees AS p
-            JOIN detainees AS d ON d.id = p.detainee_id
-            JOIN detainee_names AS n ON n.detainee_id = d.id
-            WHERE p.petition_id = \(bind: petitionID)
-            ORDER BY d.position, d.id, n.position
-            """
-        ).all()
-        var detainees: [Detainee] = []
-        for row in rows {
-            let id = try row.decode(column: "id", as: Int64.self)
-            let name = Detainee.Name(
-                text: try row.decode(column: "name", as: String.self),
-                script: try row.decode(column: "script", as: String.self),
-                language: try row.decode(column: "language", as: String?.self),
-                kind: try row.decode(column: "kind", as: String.self)
-            )
-            if detainees.last?.id == id {
-                detainees[detainees.count - 1].names.append(name)
-                continue
-            }
-            let categoryText = try row.decode(column: "category", as: String.self)
-            guard let category = Detainee.Category(rawValue: categoryText) else {
-                throw StoreError.corruptRow(table: "detainees", problem: "category '\(categoryText)'")
-            }
-            detainees.append(
-                Detainee(id: id, slug: try row.decode(column: "slug", as: String.self), category: category, names: [name])
-            )
-        }
-        return detainees
-    }
-
     /// The member states of an organisation, as the campaign content lists them.
     public func memberCountries(ofOrganisation slug: String) async throws -> [Country] {
         try await reader.raw(

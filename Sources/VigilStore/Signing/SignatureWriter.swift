@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import SQLKit
 import ServiceLifecycle
-import Synchronization
 import VigilCore
 
 /// The one writer of signatures. Concurrent sign and confirm requests are queued and written
@@ -20,11 +19,9 @@ public final class SignatureWriter: Service, Sendable {
     private let liveCounts: LiveCounts
     let now: @Sendable () -> Date
     private let logger: Logger
-    private let queue = Mutex(Queue())
-    private let mailQueuedContinuation: AsyncStream<Void>.Continuation
-
-    /// Yields after each commit that put e-mail in the outbox, so the mail worker can start at once.
-    public let mailQueued: AsyncStream<Void>
+    private let queue = Locked(Queue())
+    /// Called after each commit that put e-mail in the outbox, so the mail worker can start at once.
+    private let announceMail: @Sendable () -> Void
 
     enum Job: Sendable {
         case sign(SigningRequest, CheckedContinuation<SigningOutcome, any Error>)
@@ -52,6 +49,7 @@ public final class SignatureWriter: Service, Sendable {
         settings: SigningSettings,
         random: some RandomSource,
         liveCounts: LiveCounts,
+        announceMail: @escaping @Sendable () -> Void,
         now: @escaping @Sendable () -> Date,
         logger: Logger
     ) {
@@ -62,7 +60,7 @@ public final class SignatureWriter: Service, Sendable {
         self.liveCounts = liveCounts
         self.now = now
         self.logger = logger
-        (mailQueued, mailQueuedContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+        self.announceMail = announceMail
     }
 
     // MARK: Requests
@@ -118,7 +116,6 @@ public final class SignatureWriter: Service, Sendable {
         } onGracefulShutdown: {
             self.stopAccepting()
         }
-        mailQueuedContinuation.finish()
         // Only reached on cancellation: nothing may wait forever.
         let leftover = queue.withLock { queue in
             defer { queue.jobs.removeAll() }
@@ -172,7 +169,7 @@ public final class SignatureWriter: Service, Sendable {
         do {
             let result = try await write(batch)
             liveCounts.update(result.counts)
-            if result.queuedMail { mailQueuedContinuation.yield() }
+            if result.queuedMail { announceMail() }
             for (job, answer) in zip(batch, result.answers) {
                 switch (job, answer) {
                 case (.sign(_, let continuation), .signed(let outcome)): continuation.resume(returning: outcome)
@@ -238,7 +235,7 @@ public final class SignatureWriter: Service, Sendable {
             }
             try await tally.write()
             try await apply(changes)
-            try await insert(mail, at: moment)
+            try await QueuedMail.insert(mail, cipher: cipher, random: random, at: moment.storedMilliseconds, on: database)
             let counts = changes.isEmpty ? [:] : try await Store.readCounts(from: database, petitionIDs: changes.petitionIDs)
             try await database.raw("COMMIT").run()
             return BatchResult(answers: answers.compactMap { $0 }, counts: counts, queuedMail: !mail.isEmpty)
@@ -311,6 +308,7 @@ public final class SignatureWriter: Service, Sendable {
                 )
                 let sealed = Data(try cipher.seal(json: details))
                 let token = ConfirmationToken(random: random)
+                let manageToken = cipher.manageToken(petitionID: petitionID, emailIndex: emailIndex)
                 let confirmationMail = QueuedMail(
                     kind: .confirmSignature,
                     language: request.language.rawValue,
@@ -320,6 +318,7 @@ public final class SignatureWriter: Service, Sendable {
                         "petition_id": String(petitionID),
                         "token": token.text,
                         "expires_at": String(expiresMS),
+                        "manage": manageToken,
                     ]
                 )
                 let recentlyMailed = { (previous: ExistingSignature) in
@@ -335,7 +334,9 @@ public final class SignatureWriter: Service, Sendable {
                          \(bind: request.language.rawValue), \(bind: request.textHash), \(bind: signature.showNamePublicly),
                          \(bind: signature.keepInformed), \(bind: status), \(bind: request.hold?.rawValue),
                          \(bind: request.clientHash), \(bind: request.hold == nil ? token.hash : noText),
-                         \(bind: request.hold == nil ? expiresMS : noTime), \(bind: nowMS), \(bind: request.hold == nil ? nowMS : noTime))
+                         \(bind: request.hold == nil ? expiresMS : noTime), \(bind: nowMS), \(bind: request.hold == nil ? nowMS : noTime),
+                         \(bind: signature.nameModeration), \(bind: signature.commentModeration),
+                         \(bind: PersonalDataCipher.hash(manageToken: manageToken)))
                         """
                     )
                     existing[emailIndex] = ExistingSignature(
@@ -369,7 +370,7 @@ public final class SignatureWriter: Service, Sendable {
                             kind: .alreadySigned,
                             language: request.language.rawValue,
                             recipient: signature.email.address,
-                            fields: ["name": signature.name, "petition_id": String(petitionID)]
+                            fields: ["name": signature.name, "petition_id": String(petitionID), "manage": manageToken]
                         )
                     )
                     outcomes.append((position, .alreadySignedNoticeQueued))
@@ -390,6 +391,8 @@ public final class SignatureWriter: Service, Sendable {
                             country = \(bind: signature.country.code), language = \(bind: request.language.rawValue),
                             text_hash = \(bind: request.textHash), show_name_publicly = \(bind: signature.showNamePublicly),
                             keep_informed = \(bind: signature.keepInformed), token_hash = \(bind: token.hash),
+                            name_moderation = \(bind: signature.nameModeration),
+                            comment_moderation = \(bind: signature.commentModeration),
                             token_expires_at = \(bind: expiresMS), last_mailed_at = \(bind: nowMS),
                             revoked_at = NULL, revoked_reason = NULL
                         """ + " WHERE " + match
@@ -407,7 +410,7 @@ public final class SignatureWriter: Service, Sendable {
                 """
                 INSERT INTO signatures (petition_id, email_index, personal_data, country, language, text_hash,
                     show_name_publicly, keep_informed, status, hold_reason, client_hash, token_hash,
-                    token_expires_at, created_at, last_mailed_at)
+                    token_expires_at, created_at, last_mailed_at, name_moderation, comment_moderation, manage_token_hash)
                 VALUES
                 """ + newRows.joined(separator: ", ")
             ).run()
@@ -527,25 +530,11 @@ public final class SignatureWriter: Service, Sendable {
             ).run()
         }
     }
+}
 
-    /// Puts the batch's e-mails in the outbox, in the same transaction as the signatures.
-    private func insert(_ mail: [QueuedMail], at moment: Date) async throws {
-        guard !mail.isEmpty else { return }
-        let nowMS = moment.storedMilliseconds
-        let rows = try mail.map { message -> SQLQueryString in
-            let recipient = Data(try cipher.seal(Array(message.recipient.utf8)))
-            let payload = Data(try cipher.seal(json: message.fields))
-            let messageID = random.bytes(16).hexString
-            return """
-                (\(bind: message.kind.rawValue), \(bind: message.language), \(bind: recipient), \(bind: payload),
-                 'queued', 0, \(bind: nowMS), \(bind: messageID), \(bind: nowMS))
-                """
-        }
-        try await database.raw(
-            """
-            INSERT INTO outbox (kind, language, recipient, payload, status, attempts, next_attempt_at, message_id, created_at)
-            VALUES
-            """ + rows.joined(separator: ", ")
-        ).run()
-    }
+extension ValidSignature {
+    /// Whether staff must look at the public name before it is shown.
+    var nameModeration: String { showNamePublicly ? "pending" : "none" }
+    /// Whether staff must look at the comment before it is shown.
+    var commentModeration: String { comment == nil ? "none" : "pending" }
 }

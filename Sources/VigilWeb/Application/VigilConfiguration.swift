@@ -38,6 +38,10 @@ public struct VigilConfiguration: Sendable {
     public var confirmationLifetimeDays = 7
     /// `full` (every acknowledged signature survives a power cut) or `normal`.
     public var sqliteSynchronous = "full"
+    /// Days after a petition is closed or delivered before its signers' personal data is erased.
+    public var retentionDays = 90
+    /// Days the keyed hash of a held signature's client address is kept for review.
+    public var clientHashDays = 7
     /// Trust `X-Forwarded-For` from a reverse proxy for the client's address.
     public var behindProxy = false
     /// Seconds between two tree heads of a growing tally log.
@@ -97,6 +101,8 @@ public struct VigilConfiguration: Sendable {
         settings.sqliteSynchronous = reader.string(forKey: "sqlite_synchronous", default: settings.sqliteSynchronous)
         settings.behindProxy = reader.bool(forKey: "behind_proxy", default: settings.behindProxy)
         settings.treeHeadIntervalSeconds = reader.int(forKey: "tree_head_interval", default: settings.treeHeadIntervalSeconds)
+        settings.retentionDays = reader.int(forKey: "retention_days", default: settings.retentionDays)
+        settings.clientHashDays = reader.int(forKey: "client_hash_days", default: settings.clientHashDays)
         let level = reader.string(forKey: "log_level", default: settings.logLevel.rawValue)
         guard let logLevel = Logger.Level(rawValue: level) else {
             throw Problem(setting: "log_level", reason: "'\(level)' is not trace, debug, info, notice, warning, error or critical")
@@ -110,6 +116,8 @@ public struct VigilConfiguration: Sendable {
     public func check() throws {
         guard (1...65535).contains(port) else { throw Problem(setting: "port", reason: "\(port) is not a TCP port") }
         guard signRateLimit >= 0 else { throw Problem(setting: "sign_rate_limit", reason: "must be 0 (off) or more") }
+        guard retentionDays >= 0 else { throw Problem(setting: "retention_days", reason: "must be 0 or more") }
+        guard clientHashDays >= 0 else { throw Problem(setting: "client_hash_days", reason: "must be 0 or more") }
         guard confirmationLifetimeDays >= 1 else {
             throw Problem(setting: "confirmation_ttl_days", reason: "must be at least 1")
         }

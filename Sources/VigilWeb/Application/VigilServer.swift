@@ -12,6 +12,7 @@ import VigilStore
 public struct VigilServer: Sendable {
     public let store: Store
     let application: Application<RouterResponder<VigilRequestContext>>
+    let services: VigilServices
 
     /// Prepares the data folder, opens and migrates the database, loads the campaign content on
     /// first start, and builds the web application.
@@ -19,6 +20,7 @@ public struct VigilServer: Sendable {
         configuration: VigilConfiguration,
         mailTransport: (any MailTransport)? = nil,
         now: @escaping @Sendable () -> Date = { Date() },
+        staffSignIn: StaffSignInSettings = StaffSignInSettings(),
         logger: Logger
     ) async throws -> VigilServer {
         let (store, folder, masterKey, logKey) = try await openStore(configuration: configuration, now: now, logger: logger)
@@ -31,16 +33,18 @@ public struct VigilServer: Sendable {
                     "loaded the campaign from \(contentFolder.path): \(content.petitions.count) petition(s), \(content.detainees.count) people"
                 )
             }
-            let application = try await makeApplication(
+            let (application, services) = try await makeApplication(
                 configuration: configuration,
                 store: store,
                 folder: folder,
                 masterKey: masterKey,
                 logKey: logKey,
                 mailTransport: mailTransport,
+                now: now,
+                staffSignIn: staffSignIn,
                 logger: logger
             )
-            return VigilServer(store: store, application: application)
+            return VigilServer(store: store, application: application, services: services)
         } catch {
             await store.close()
             throw error
@@ -67,15 +71,30 @@ public struct VigilServer: Sendable {
         if createdLogKey {
             logger.notice("created the tally log's signing key at \(folder.logKeyFile.path): back it up with the master key")
         }
-        let store = try await Store.openSQLite(
-            path: folder.databaseFile.path,
-            cipher: PersonalDataCipher(masterKey: masterKey),
-            settings: SigningSettings(confirmationLifetime: .seconds(configuration.confirmationLifetimeDays * 24 * 3600)),
-            durability: configuration.sqliteSynchronous == "normal" ? .normal : .full,
-            now: now,
-            logger: logger
-        )
-        return (store, folder, masterKey, logKey)
+        let open = { (key: [UInt8]) in
+            try await Store.openSQLite(
+                path: folder.databaseFile.path,
+                cipher: PersonalDataCipher(masterKey: key),
+                settings: SigningSettings(confirmationLifetime: .seconds(configuration.confirmationLifetimeDays * 24 * 3600)),
+                durability: configuration.sqliteSynchronous == "normal" ? .normal : .full,
+                now: now,
+                logger: logger
+            )
+        }
+        do {
+            let store = try await open(masterKey)
+            // A rotation that did not commit leaves its new key behind; it was never used.
+            try? FileManager.default.removeItem(at: folder.nextMasterKeyFile)
+            return (store, folder, masterKey, logKey)
+        } catch StoreError.wrongKey(let recorded, let given) {
+            // A rotation that committed but stopped before renaming the key files: finish it.
+            guard let next = try folder.nextMasterKey(), PersonalDataCipher(masterKey: next).keyID == recorded else {
+                throw StoreError.wrongKey(recorded: recorded, given: given)
+            }
+            _ = try folder.promoteNextMasterKey()
+            logger.notice("finished an interrupted key rotation: \(folder.masterKeyFile.path) is the new master key")
+            return (try await open(next), folder, next, logKey)
+        }
     }
 
     /// Runs until SIGINT or SIGTERM, then stops taking requests, finishes those in flight and the
@@ -97,14 +116,19 @@ public struct VigilServer: Sendable {
         masterKey: [UInt8],
         logKey: TallyLogKey,
         mailTransport: (any MailTransport)?,
+        now: @escaping @Sendable () -> Date,
+        staffSignIn: StaffSignInSettings,
         logger: Logger
-    ) async throws -> Application<RouterResponder<VigilRequestContext>> {
+    ) async throws -> (Application<RouterResponder<VigilRequestContext>>, VigilServices) {
         let master = SymmetricKey(data: masterKey)
         let renderer = try await PageRenderer.load(campaignNames: try await store.campaignNames())
-        let directory = PetitionDirectory(store: store)
+        let registry = try await RegistryDirectory.load(store: store)
+        let directory = PetitionDirectory(store: store, registry: registry)
+        let passwordPolicy = PasswordPolicy(forbidden: try commonPasswords())
         let services = VigilServices(
             store: store,
             directory: directory,
+            registry: registry,
             renderer: renderer,
             pageCache: PageCache(),
             timelines: TimelineCache(store: store),
@@ -112,7 +136,13 @@ public struct VigilServer: Sendable {
             signingLimiter: RateLimiter(capacity: configuration.signRateLimit, period: .seconds(60)),
             clientHashKey: PersonalDataCipher.derive(from: master, purpose: "vigil/client-address"),
             logKey: logKey,
+            authentication: StaffAuthentication(
+                store: store, settings: staffSignIn, passwordPolicy: passwordPolicy,
+                random: SystemRandomSource(), now: now
+            ),
+            passwordPolicy: passwordPolicy,
             configuration: configuration,
+            now: now,
             logger: logger
         )
 
@@ -129,20 +159,35 @@ public struct VigilServer: Sendable {
         router.add(middleware: ErrorPageMiddleware(renderer: renderer, directory: directory))
         PetitionAPIController(services: services).addRoutes(to: router)
         TallyAPIController(services: services).addRoutes(to: router)
+        UpdatesController(services: services).addFeedRoutes(to: router)
+        SignerController(services: services).addUnsubscribeRoutes(to: router)
+        RegistryAPIController(services: services).addRoutes(to: router)
         let pages = router.group().add(
             middleware: CSRFCookieMiddleware(csrf: services.csrf, secureCookies: configuration.isHTTPS)
         )
         PetitionController(services: services).addRoutes(to: pages)
         ConfirmationController(services: services).addRoutes(to: pages)
         VerifyController(services: services).addRoutes(to: pages)
+        RegistryController(services: services).addRoutes(to: pages)
         SiteController(services: services, openAPI: try openAPIDocument()).addRoutes(to: pages)
+        UpdatesController(services: services).addRoutes(to: pages)
+        SignerController(services: services).addRoutes(to: pages)
+        let console = pages.group().add(middleware: StaffSessionMiddleware(authentication: services.authentication))
+        StaffSignInController(services: services).addRoutes(to: console)
+        DashboardController(services: services).addRoutes(to: console)
+        PetitionEditorController(services: services).addRoutes(to: console)
+        SignaturesController(services: services).addRoutes(to: console)
+        ModerationController(services: services).addRoutes(to: console)
+        UpdatesEditorController(services: services).addRoutes(to: console)
+        StaffController(services: services).addRoutes(to: console)
+        AuditController(services: services).addRoutes(to: console)
 
         let publicURL = configuration.publicURL
         let mailNote = switch configuration.mailTransport {
         case .file: "e-mails are written to \(folder.mailFolder.path) and their links are logged"
         case .smtp: "e-mails are sent through \(configuration.smtpHost) (\(configuration.smtpSecurity))"
         }
-        return Application(
+        let application = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             services: [
@@ -151,6 +196,10 @@ public struct VigilServer: Sendable {
                 TreeHeadSigner(
                     store: store, key: logKey, interval: .seconds(configuration.treeHeadIntervalSeconds), logger: logger
                 ),
+                PrivacyJob(
+                    store: store, retentionDays: configuration.retentionDays, clientHashDays: configuration.clientHashDays,
+                    interval: .seconds(24 * 3600), logger: logger
+                ),
             ],
             onServerRunning: { _ in
                 logger.notice("Vigil is running at \(publicURL) (\(mailNote))")
@@ -158,6 +207,14 @@ public struct VigilServer: Sendable {
             },
             logger: logger
         )
+        return (application, services)
+    }
+
+    /// Creates a staff account from the command line and returns its one-time setup link.
+    public func invite(email: String, role: StaffRole) async throws -> String {
+        try await services.inviteStaff(
+            email: email, role: role, actor: AuditRecord(staffID: nil, actor: "command line", action: "")
+        ).link
     }
 
     static func makeTransport(configuration: VigilConfiguration, folder: DataFolder, logger: Logger) throws -> any MailTransport {
@@ -185,6 +242,15 @@ public struct VigilServer: Sendable {
                 throw VigilConfiguration.Problem(setting: "smtp_ca_file", reason: "the TLS setup failed: \(error)")
             }
         }
+    }
+
+    /// The bundled list of passwords too common to allow.
+    static func commonPasswords() throws -> [String] {
+        let url = PageRenderer.webResources.appendingPathComponent("common-passwords.txt")
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+            throw PageRenderer.Problem(description: "common-passwords.txt is missing from the build at \(url.path)")
+        }
+        return text.split(whereSeparator: \.isNewline).map(String.init)
     }
 
     /// The OpenAPI description bundled with the server.

@@ -8,6 +8,8 @@ import VigilStore
 struct VigilServices: Sendable {
     let store: Store
     let directory: PetitionDirectory
+    /// The public registry of the people the campaign is about.
+    let registry: RegistryDirectory
     let renderer: PageRenderer
     let pageCache: PageCache
     let timelines: TimelineCache
@@ -17,7 +19,11 @@ struct VigilServices: Sendable {
     let clientHashKey: SymmetricKey
     /// Signs the tally logs' tree heads; pages and the API show its public half.
     let logKey: TallyLogKey
+    let authentication: StaffAuthentication
+    let passwordPolicy: PasswordPolicy
     let configuration: VigilConfiguration
+    /// The clock, for what is computed at request time (such as days in custody).
+    let now: @Sendable () -> Date
     let logger: Logger
 
     /// A keyed hash of a client address, short enough to store and compare.

@@ -1,6 +1,7 @@
 import Hummingbird
 import NIOCore
 import VigilCore
+import VigilStore
 
 /// What Vigil knows about a request beyond the request itself.
 public struct VigilRequestContext: RequestContext {
@@ -11,6 +12,8 @@ public struct VigilRequestContext: RequestContext {
     public var csrfSecret: String?
     /// Whether `csrfSecret` is new and must be set as a cookie on the response.
     public var csrfSecretIsNew = false
+    /// The staff member signed in on this browser, fully or part way.
+    public var staff: SignedInStaff?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -19,4 +22,12 @@ public struct VigilRequestContext: RequestContext {
 
     /// Bodies above 64 KiB are refused with 413: a sign form is a few hundred bytes.
     public var maxUploadSize: Int { 64 * 1024 }
+}
+
+/// A staff member and the session their browser holds.
+public struct SignedInStaff: Sendable {
+    public let member: StaffMember
+    public let session: StaffSession
+    /// The hash of the session's id, to end or advance it.
+    let sessionHash: String
 }

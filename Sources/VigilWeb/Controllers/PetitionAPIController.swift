@@ -96,7 +96,7 @@ struct PetitionAPIController {
 extension VigilServices {
     /// The petition's content, or a JSON 404.
     func apiContent(slug: String) async throws -> PetitionContent {
-        guard let content = try await directory.content(slug: slug) else {
+        guard let content = try await directory.publicContent(slug: slug) else {
             throw APIProblem(status: .notFound, detail: "there is no petition '\(slug)'")
         }
         return content

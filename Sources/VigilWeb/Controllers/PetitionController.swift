@@ -19,11 +19,11 @@ struct PetitionController {
         let counts = services.store.liveCounts.counts(forPetition: content.petition.id)
         let timeline = try await services.timelines.events(petitionID: content.petition.id)
         // Events are only ever added, so their number tells when the timeline changed.
-        let entry = try services.pageCache.page(
+        let entry = try await services.pageCache.page(
             "petition:\(content.petition.slug):\(language.tag):\(timeline.count)",
             version: counts.version
         ) {
-            try renderPage(
+            try await renderPage(
                 content: content, language: language, counts: counts, form: SignatureForm(), problems: .init(),
                 csrf: PageCache.tokenSlot, timeline: timeline
             )
@@ -62,7 +62,7 @@ struct PetitionController {
             signature = valid
         case .failure(let problems):
             let counts = services.store.liveCounts.counts(forPetition: petition.id)
-            let page = try renderPage(
+            let page = try await renderPage(
                 content: content, language: language, counts: counts, form: form, problems: problems,
                 csrf: services.formToken(context), timeline: try await services.timelines.events(petitionID: petition.id)
             )
@@ -119,17 +119,19 @@ struct PetitionController {
         form: SignatureForm,
         problems: SignatureFormProblems,
         csrf: String,
-        timeline: [TimelineEvent]
-    ) throws -> String {
+        timeline: [DeliveryEvent]
+    ) async throws -> String {
         guard let text = content.text(language) else { throw HTTPError(.notFound) }
         let formView = SignFormView(
             content: content, language: language, csrf: csrf, form: form, problems: problems,
             catalogue: services.renderer.catalogue
         )
+        let signers = try await services.store.publicSigners(petitionID: content.petition.id, limit: PetitionPage.shownSigners)
         return try services.renderer.render(
             "petition",
             PetitionPage(
-                content: content, text: text, counts: counts, language: language, form: formView, timeline: timeline,
+                content: content, text: text, counts: counts, language: language, form: formView,
+                timeline: timeline, signers: signers,
                 renderer: services.renderer
             )
         )
@@ -148,7 +150,7 @@ struct SimplePage {
 extension VigilServices {
     /// The petition's content, or 404.
     func content(slug: String) async throws -> PetitionContent {
-        guard let content = try await directory.content(slug: slug) else { throw HTTPError(.notFound) }
+        guard let content = try await directory.publicContent(slug: slug) else { throw HTTPError(.notFound) }
         return content
     }
 

@@ -1,5 +1,5 @@
 import NIOCore
-import Synchronization
+import VigilCore
 
 /// Rendered pages kept as bytes, per page and language, until the data they show changes.
 ///
@@ -27,14 +27,14 @@ final class PageCache: Sendable {
         }
     }
 
-    private let entries = Mutex<[String: Entry]>([:])
+    private let entries = Locked<[String: Entry]>([:])
 
     /// The cached page for `key` if it was rendered at `version`, or a new rendering.
-    func page(_ key: String, version: Int64, render: () throws -> String) rethrows -> Entry {
+    func page(_ key: String, version: Int64, render: () async throws -> String) async rethrows -> Entry {
         if let entry = entries.withLock({ $0[key] }), entry.version == version {
             return entry
         }
-        let text = try render()
+        let text = try await render()
         let pieces = text.components(separatedBy: Self.tokenSlot).map { ByteBuffer(string: $0) }
         let entry = Entry(version: version, pieces: pieces, size: text.utf8.count)
         entries.withLock { entries in

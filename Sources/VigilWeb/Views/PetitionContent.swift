@@ -1,4 +1,3 @@
-import Synchronization
 import VigilCore
 import VigilStore
 
@@ -9,7 +8,8 @@ struct PetitionContent: Sendable {
     let petition: Petition
     let texts: [Language: PetitionText]
     let externalTallies: [ExternalTally]
-    let detainees: [Detainee]
+    /// The people the petition is about, as the public may see them.
+    let detainees: [PublicDetainee]
     let organisationName: String?
     /// The addressed organisation's member states, listed first in the country menu.
     let priorityCountries: [Country]
@@ -20,19 +20,26 @@ struct PetitionContent: Sendable {
     }
 }
 
-/// The petitions' content, loaded on first use.
+/// The petitions' content, loaded on first use and again whenever staff change it (the
+/// petition's content version moves).
 final class PetitionDirectory: Sendable {
     private let store: Store
-    private let loaded = Mutex<[String: PetitionContent]>([:])
+    private let registry: RegistryDirectory
+    private let loaded = Locked<[String: (content: PetitionContent, version: Int64)]>([:])
 
-    init(store: Store) {
+    init(store: Store, registry: RegistryDirectory) {
         self.store = store
+        self.registry = registry
     }
 
     /// The content of a petition, or `nil` if there is no petition with that slug.
     func content(slug: String) async throws -> PetitionContent? {
-        if let cached = loaded.withLock({ $0[slug] }) { return cached }
+        if let cached = loaded.withLock({ $0[slug] }),
+           cached.version == store.liveCounts.counts(forPetition: cached.content.petition.id).contentVersion {
+            return cached.content
+        }
         guard let petition = try await store.petition(slug: slug) else { return nil }
+        let version = store.liveCounts.counts(forPetition: petition.id).contentVersion
         var texts: [Language: PetitionText] = [:]
         for language in petition.languages {
             texts[language] = try await store.currentText(petitionID: petition.id, language: language)
@@ -42,17 +49,26 @@ final class PetitionDirectory: Sendable {
             petition: petition,
             texts: texts,
             externalTallies: try await store.externalTallies(petitionID: petition.id),
-            detainees: try await store.detainees(petitionID: petition.id),
+            detainees: registry.detainees(slugs: try await store.detaineeSlugs(petitionID: petition.id)),
             organisationName: try await organisation.asyncMap { try await store.organisationName($0) } ?? nil,
             priorityCountries: try await organisation.asyncMap { try await store.memberCountries(ofOrganisation: $0) } ?? []
         )
-        loaded.withLock { $0[slug] = content }
+        loaded.withLock { $0[slug] = (content, version) }
         return content
     }
 
-    /// The slug of the petition the home page leads to: the first one.
+    /// The content of a petition the public may see: `nil` for drafts and unknown slugs.
+    func publicContent(slug: String) async throws -> PetitionContent? {
+        guard let content = try await content(slug: slug), content.petition.state.isPublic else { return nil }
+        return content
+    }
+
+    /// The slug of the petition the home page leads to: the first the public may see.
     func defaultSlug() async throws -> String? {
-        try await store.petitionSlugs().first
+        for slug in try await store.petitionSlugs() {
+            if try await publicContent(slug: slug) != nil { return slug }
+        }
+        return nil
     }
 }
 

@@ -4,11 +4,26 @@ import VigilStore
 /// The petition page: what is asked and of whom, the progress, the sign form, the reasons,
 /// and the people the petition is about.
 struct PetitionPage {
+    /// How many of the newest public names and comments the page shows.
+    static let shownSigners = 20
+
+    struct Signer {
+        let name: String
+        let country: String
+        let comment: String?
+    }
+
     struct DetaineeGroup {
         let id: String
         let title: String
         let count: Int
-        let names: [String]
+        let people: [PersonLink]
+    }
+
+    /// A name on the petition page, leading to the person's profile.
+    struct PersonLink {
+        let name: String
+        let href: String
     }
 
     let layout: Layout
@@ -27,6 +42,8 @@ struct PetitionPage {
     let form: SignFormView
     let detaineesIntro: String
     let detaineeGroups: [DetaineeGroup]
+    let signers: [Signer]
+    let registryURL: String
     let jsonURL: String
     let timeline: [TimelineView.Line]
     let hasTimeline: Bool
@@ -38,7 +55,8 @@ struct PetitionPage {
         counts: PetitionCounts,
         language: Language,
         form: SignFormView,
-        timeline: [TimelineEvent],
+        timeline: [DeliveryEvent],
+        signers: [PublicSigner],
         renderer: PageRenderer
     ) {
         let catalogue = renderer.catalogue
@@ -66,16 +84,25 @@ struct PetitionPage {
         self.form = form
         detaineesIntro = catalogue.text("detainees_intro", count: content.detainees.count, in: language)
         detaineeGroups = Detainee.Category.allCases.compactMap { category in
-            let people = content.detainees.filter { $0.category == category }
+            let people = content.detainees.map(\.record).filter { $0.category == category }
             guard !people.isEmpty else { return nil }
             let key = "category_" + category.rawValue.replacingOccurrences(of: "-", with: "_")
             return DetaineeGroup(
                 id: category.rawValue,
                 title: catalogue.text(key, count: people.count, in: language),
                 count: people.count,
-                names: people.map(\.displayName)
+                people: people.map { PersonLink(name: $0.displayName, href: "/detainees/\($0.slug)?lang=\(language.tag)") }
             )
         }
+        self.signers = signers.map { signer in
+            let country = Country(code: signer.country)?.name(in: language) ?? signer.country
+            return Signer(
+                name: signer.name ?? catalogue.text("signer_anonymous", in: language, ["country": country]),
+                country: country,
+                comment: signer.comment
+            )
+        }
+        registryURL = "/detainees?lang=\(language.tag)"
         jsonURL = "\(path).json"
         self.timeline = TimelineView.lines(timeline, language: language, catalogue: catalogue)
         hasTimeline = !timeline.isEmpty

@@ -9,16 +9,16 @@ enum TimelineView {
         let text: String
     }
 
-    static func line(_ event: TimelineEvent, language: Language, catalogue: MessageCatalogue) -> String {
+    static func line(_ event: DeliveryEvent, language: Language, catalogue: MessageCatalogue) -> String {
         let date = formatted(event.date, language: language)
         return date + ": " + text(event, language: language, catalogue: catalogue)
     }
 
-    static func lines(_ events: [TimelineEvent], language: Language, catalogue: MessageCatalogue) -> [Line] {
+    static func lines(_ events: [DeliveryEvent], language: Language, catalogue: MessageCatalogue) -> [Line] {
         events.map { Line(date: formatted($0.date, language: language), text: text($0, language: language, catalogue: catalogue)) }
     }
 
-    private static func text(_ event: TimelineEvent, language: Language, catalogue: MessageCatalogue) -> String {
+    private static func text(_ event: DeliveryEvent, language: Language, catalogue: MessageCatalogue) -> String {
         switch event.kind {
         case .delivered(let method, let reference):
             let method = catalogue.text("delivery_method_\(method.rawValue.replacingOccurrences(of: "-", with: "_"))", in: language)
@@ -44,14 +44,14 @@ final class TimelineCache: @unchecked Sendable {
     private let store: Store
     private let lifetime: Duration
     private let lock = NSLock()
-    private var entries: [Int64: (read: ContinuousClock.Instant, events: [TimelineEvent])] = [:]
+    private var entries: [Int64: (read: ContinuousClock.Instant, events: [DeliveryEvent])] = [:]
 
     init(store: Store, lifetime: Duration = .seconds(60)) {
         self.store = store
         self.lifetime = lifetime
     }
 
-    func events(petitionID: Int64) async throws -> [TimelineEvent] {
+    func events(petitionID: Int64) async throws -> [DeliveryEvent] {
         let now = ContinuousClock.now
         if let cached = lock.withLock({ entries[petitionID] }), now - cached.read < lifetime {
             return cached.events

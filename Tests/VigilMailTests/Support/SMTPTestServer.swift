@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import Testing
+import VigilCore
 
 /// Runs `smtp_test_server.py` (aiosmtpd) for one test: a real SMTP server on a free port of
 /// 127.0.0.1, storing what it accepts in a folder of its own.
@@ -149,7 +149,7 @@ final class SMTPTestServer {
 
 /// What the server printed, gathered on Foundation's reading thread.
 private final class CollectedOutput: Sendable {
-    private let data = Mutex(Data())
+    private let data = Locked(Data())
 
     func append(_ chunk: Data) {
         data.withLock { $0.append(chunk) }

@@ -68,8 +68,14 @@ final class Browser: @unchecked Sendable {
         let response = try await client.execute(uri: path, method: method, headers: headers, body: body)
         for value in response.headers[values: .setCookie] {
             let pair = value.split(separator: ";").first ?? ""
-            let parts = pair.split(separator: "=", maxSplits: 1)
-            if parts.count == 2 { cookies[String(parts[0])] = String(parts[1]) }
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = parts.first.map(String.init) else { continue }
+            let cookieValue = parts.count == 2 ? String(parts[1]) : ""
+            if cookieValue.isEmpty || value.contains("Max-Age=0") {
+                cookies[name] = nil
+            } else {
+                cookies[name] = cookieValue
+            }
         }
         return Page(status: response.status, headers: response.headers, body: String(buffer: response.body))
     }

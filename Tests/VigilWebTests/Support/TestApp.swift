@@ -20,18 +20,25 @@ struct TestApp: Sendable {
     /// - Parameters:
     ///   - signRateLimit: signatures per client per minute; 0 turns the limit off.
     ///   - behindProxy: take the client address from `X-Forwarded-For`, so tests can play several clients.
-    static func make(signRateLimit: Int = 0, behindProxy: Bool = true, port: Int = 0) async throws -> TestApp {
+    ///   - content: a content folder other than the repository's `Content/`.
+    static func make(signRateLimit: Int = 0, behindProxy: Bool = true, port: Int = 0, content: URL? = nil) async throws -> TestApp {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-web-\(UUID().uuidString)")
         var configuration = VigilConfiguration()
         configuration.dataDirectory = folder.path
-        configuration.contentDirectory = TestStore.contentFolder.path
+        configuration.contentDirectory = (content ?? TestStore.contentFolder).path
         configuration.signRateLimit = signRateLimit
         configuration.behindProxy = behindProxy
         configuration.port = port
         configuration.baseURL = "https://petition.example.org"
         configuration.sqliteSynchronous = "normal"
         let clock = TestClock()
-        let server = try await VigilServer.build(configuration: configuration, now: { clock.now }, logger: TestStore.quietLogger)
+        // bcrypt at cost 4 and short delays keep sign-in tests fast; the production settings are checked on their own.
+        var signIn = StaffSignInSettings()
+        signIn.bcryptCost = 4
+        signIn.delayPerFailure = .milliseconds(1)
+        let server = try await VigilServer.build(
+            configuration: configuration, now: { clock.now }, staffSignIn: signIn, logger: TestStore.quietLogger
+        )
         return TestApp(server: server, folder: folder, clock: clock)
     }
 
@@ -40,9 +47,10 @@ struct TestApp: Sendable {
         signRateLimit: Int = 0,
         behindProxy: Bool = true,
         live: Bool = false,
+        content: URL? = nil,
         _ body: @escaping @Sendable (TestApp, any TestClientProtocol) async throws -> Void
     ) async throws {
-        let app = try await make(signRateLimit: signRateLimit, behindProxy: behindProxy)
+        let app = try await make(signRateLimit: signRateLimit, behindProxy: behindProxy, content: content)
         do {
             try await app.server.application.test(live ? .live : .router) { client in
                 try await body(app, client)

@@ -1,0 +1,66 @@
+/// What a member of the campaign's staff may do. docs/staff-roles.md shows the same table.
+public enum StaffRole: String, Sendable, Codable, CaseIterable, Comparable {
+    /// Runs the installation: everything, including accounts, invalidation and the audit log.
+    case admin
+    /// Writes petitions and updates, reviews held signatures and moderates names and comments.
+    case editor
+    /// Looks after one local committee (the committees come with the network work).
+    case coordinator
+    /// Reads the dashboard's aggregate figures; sees no personal data.
+    case viewer
+
+    /// Whether the role must use a second factor (TOTP) to sign in.
+    public var requiresTwoFactor: Bool {
+        self == .admin || self == .editor
+    }
+
+    /// The permissions of the role.
+    public var permissions: Set<StaffPermission> {
+        switch self {
+        case .admin:
+            Set(StaffPermission.allCases)
+        case .editor:
+            [.viewDashboard, .findSignatures, .reviewHeldSignatures, .moderate, .editPetitions, .postUpdates]
+        case .coordinator:
+            [.viewDashboard, .manageOwnCommittee]
+        case .viewer:
+            [.viewDashboard]
+        }
+    }
+
+    public func may(_ permission: StaffPermission) -> Bool {
+        permissions.contains(permission)
+    }
+
+    public static func < (lhs: StaffRole, rhs: StaffRole) -> Bool {
+        allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0
+    }
+}
+
+/// One thing a staff member may be allowed to do.
+public enum StaffPermission: String, Sendable, Codable, CaseIterable {
+    /// See counts, by country and by day, and the outbox's state.
+    case viewDashboard = "view-dashboard"
+    /// Look up a signature by e-mail address and see its details.
+    case findSignatures = "find-signatures"
+    /// Confirm or release signatures held back as suspected abuse.
+    case reviewHeldSignatures = "review-held-signatures"
+    /// Invalidate signatures in bulk, and undo it.
+    case invalidateSignatures = "invalidate-signatures"
+    /// Approve or hide public names and comments.
+    case moderate
+    /// Edit petitions' texts, goals and external tallies.
+    case editPetitions = "edit-petitions"
+    /// Open, close and mark petitions delivered.
+    case publishPetitions = "publish-petitions"
+    /// Write and publish updates.
+    case postUpdates = "post-updates"
+    /// E-mail an update to the signers who asked to be kept informed.
+    case sendUpdates = "send-updates"
+    /// Create, lock, unlock and disable staff accounts.
+    case manageStaff = "manage-staff"
+    /// Read and export the audit log.
+    case viewAuditLog = "view-audit-log"
+    /// Run one local committee (its page, its paper batches).
+    case manageOwnCommittee = "manage-own-committee"
+}

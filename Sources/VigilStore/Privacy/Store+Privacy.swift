@@ -1,0 +1,157 @@
+import Foundation
+import SQLKit
+import VigilCore
+
+/// What a privacy run changed.
+public struct PurgeReport: Sendable, Equatable {
+    /// Signatures whose name, address, city and comment were erased.
+    public var erasedSignatures = 0
+    /// Held signatures whose client-address hash was dropped.
+    public var forgottenClientHashes = 0
+
+    public init(erasedSignatures: Int = 0, forgottenClientHashes: Int = 0) {
+        self.erasedSignatures = erasedSignatures
+        self.forgottenClientHashes = forgottenClientHashes
+    }
+}
+
+extension Store {
+    /// Erases a signature's personal data: name, address, city and comment are replaced by
+    /// nothing, the address's blind index is released, and no more e-mail will reach it. The
+    /// signature keeps counting, with its country and date.
+    public func erasePersonalData(signatureID: Int64, audit entry: AuditRecord? = nil) async throws {
+        let empty = Data(try cipher.seal(json: SignerDetails(name: "", email: "", city: nil, comment: nil)))
+        try await transaction { database in
+            try await eraseRows(where: "id = \(bind: signatureID)", sealedEmpty: empty, on: database)
+            if let entry { try await appendAudit(entry.about("signature:\(signatureID)"), on: database) }
+        }
+    }
+
+    private func eraseRows(where condition: SQLQueryString, sealedEmpty: Data, on database: any SQLDatabase) async throws {
+        // The blind index must stay unique per petition: an erased signature takes one no address can produce.
+        try await database.raw(
+            """
+            UPDATE signatures SET personal_data = \(bind: sealedEmpty), email_index = 'erased:' || CAST(id AS TEXT),
+                keep_informed = FALSE, show_name_publicly = FALSE, name_moderation = 'none', comment_moderation = 'none',
+                client_hash = NULL, manage_token_hash = NULL, erased_at = \(bind: now().storedMilliseconds)
+            WHERE erased_at IS NULL AND
+            """ + " " + condition
+        ).run()
+    }
+
+    /// The retention rule: erases the personal data of signatures on petitions closed or
+    /// delivered more than `days` ago, and drops the client-address hashes of held signatures
+    /// older than `clientHashDays`. Counts, countries and the tally stay.
+    public func purgePersonalData(days: Int, clientHashDays: Int, actor: String) async throws -> PurgeReport {
+        let nowMS = now().storedMilliseconds
+        let cutoff = nowMS - Int64(days) * 86_400_000
+        let clientCutoff = nowMS - Int64(clientHashDays) * 86_400_000
+        let empty = Data(try cipher.seal(json: SignerDetails(name: "", email: "", city: nil, comment: nil)))
+        return try await transaction { database in
+            var report = PurgeReport()
+            report.erasedSignatures = try await database.raw(
+                """
+                SELECT COUNT(*) AS n FROM signatures AS s JOIN petitions AS p ON p.id = s.petition_id
+                WHERE s.erased_at IS NULL AND p.state IN ('closed', 'delivered') AND p.state_changed_at < \(bind: cutoff)
+                """
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
+            try await eraseRows(
+                where: """
+                    petition_id IN (SELECT id FROM petitions WHERE state IN ('closed', 'delivered')
+                    AND state_changed_at < \(bind: cutoff))
+                    """,
+                sealedEmpty: empty,
+                on: database
+            )
+            report.forgottenClientHashes = try await database.raw(
+                "SELECT COUNT(*) AS n FROM signatures WHERE client_hash IS NOT NULL AND created_at < \(bind: clientCutoff)"
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
+            try await database.raw(
+                "UPDATE signatures SET client_hash = NULL WHERE client_hash IS NOT NULL AND created_at < \(bind: clientCutoff)"
+            ).run()
+            if report.erasedSignatures > 0 || report.forgottenClientHashes > 0 {
+                try await appendAudit(
+                    AuditRecord(
+                        staffID: nil, actor: actor, action: "privacy.purged",
+                        details: ["erased": String(report.erasedSignatures), "client_hashes": String(report.forgottenClientHashes)]
+                    ),
+                    on: database
+                )
+            }
+            return report
+        }
+    }
+
+    /// Seals everything again under a new master key, in one transaction: personal data, the
+    /// outbox, second-factor secrets; recomputes blind indexes and link hashes; drops client
+    /// hashes, which cannot be recomputed. Records the new key's id, so the server will not
+    /// start with the old key file by mistake.
+    public func reseal(with newCipher: PersonalDataCipher, actor: String) async throws -> Int {
+        try await transaction { database in
+            var count = 0
+            var after: Int64 = 0
+            while true {
+                let rows = try await database.raw(
+                    "SELECT id, petition_id, personal_data, erased_at FROM signatures WHERE id > \(bind: after) ORDER BY id LIMIT 500"
+                ).all()
+                guard let last = rows.last else { break }
+                after = try last.decode(column: "id", as: Int64.self)
+                for row in rows {
+                    let id = try row.decode(column: "id", as: Int64.self)
+                    let petitionID = try row.decode(column: "petition_id", as: Int64.self)
+                    let details = try cipher.open(json: SignerDetails.self, from: Array(try row.decode(column: "personal_data", as: Data.self)))
+                    let sealed = Data(try newCipher.seal(json: details))
+                    if try row.decode(column: "erased_at", as: Int64?.self) != nil {
+                        try await database.raw("UPDATE signatures SET personal_data = \(bind: sealed) WHERE id = \(bind: id)").run()
+                    } else {
+                        let index = newCipher.blindIndex(ofNormalisedEmail: try EmailAddress(details.email).normalised)
+                        let manage = PersonalDataCipher.hash(manageToken: newCipher.manageToken(petitionID: petitionID, emailIndex: index))
+                        try await database.raw(
+                            """
+                            UPDATE signatures SET personal_data = \(bind: sealed), email_index = \(bind: index),
+                                manage_token_hash = \(bind: manage), client_hash = NULL
+                            WHERE id = \(bind: id)
+                            """
+                        ).run()
+                    }
+                    count += 1
+                }
+            }
+            for row in try await database.raw("SELECT id, recipient, payload FROM outbox").all() {
+                let id = try row.decode(column: "id", as: Int64.self)
+                let recipient = Data(try newCipher.seal(try cipher.open(Array(try row.decode(column: "recipient", as: Data.self)))))
+                let payload = try row.decode(column: "payload", as: Data?.self).map { Data(try newCipher.seal(try cipher.open(Array($0)))) }
+                try await database.raw(
+                    "UPDATE outbox SET recipient = \(bind: recipient), payload = \(bind: payload) WHERE id = \(bind: id)"
+                ).run()
+            }
+            for row in try await database.raw("SELECT id, totp_secret FROM staff WHERE totp_secret IS NOT NULL").all() {
+                let id = try row.decode(column: "id", as: Int64.self)
+                let secret = Data(try newCipher.seal(try cipher.open(Array(try row.decode(column: "totp_secret", as: Data.self)))))
+                try await database.raw("UPDATE staff SET totp_secret = \(bind: secret) WHERE id = \(bind: id)").run()
+            }
+            try await Self.recordKeyID(newCipher.keyID, on: database)
+            try await appendAudit(
+                AuditRecord(staffID: nil, actor: actor, action: "keys.rotated", details: ["signatures": String(count)]),
+                on: database
+            )
+            return count
+        }
+    }
+
+    /// Stores which master key the database is sealed with.
+    static func recordKeyID(_ keyID: String, on database: any SQLDatabase) async throws {
+        try await database.raw(
+            """
+            INSERT INTO instance_settings (key, value) VALUES ('master_key_id', \(bind: keyID))
+            ON CONFLICT (key) DO UPDATE SET value = excluded.value
+            """
+        ).run()
+    }
+
+    /// The id of the master key the database is sealed with, if recorded.
+    static func recordedKeyID(on database: any SQLDatabase) async throws -> String? {
+        try await database.raw("SELECT value FROM instance_settings WHERE key = 'master_key_id'").first()?
+            .decode(column: "value", as: String.self)
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import VigilStore
+
+/// Applies the retention rule once at start and then every day: personal data of signatures on
+/// petitions closed or delivered long enough ago is erased, and old client-address hashes dropped.
+struct PrivacyJob: Service {
+    let store: Store
+    let retentionDays: Int
+    let clientHashDays: Int
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                let report = try await store.purgePersonalData(days: retentionDays, clientHashDays: clientHashDays, actor: "daily privacy run")
+                if report != PurgeReport() {
+                    logger.notice(
+                        "privacy run: erased \(report.erasedSignatures) signatures' personal data, dropped \(report.forgottenClientHashes) client hashes"
+                    )
+                }
+            } catch {
+                logger.error("privacy run failed: \(error)")
+            }
+            try? await gracefulShutdown(sleeping: interval)
+        }
+    }
+
+    /// Sleeps, but wakes at once when the server shuts down.
+    private func gracefulShutdown(sleeping duration: Duration) async throws {
+        try await cancelWhenGracefulShutdown {
+            try await Task.sleep(for: duration)
+        }
+    }
+}

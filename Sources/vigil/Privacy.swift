@@ -1,0 +1,43 @@
+import ArgumentParser
+import VigilStore
+import VigilWeb
+
+/// `vigil privacy purge`: applies the retention rule now rather than at the daily run.
+struct Privacy: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Signers' personal data.",
+        subcommands: [Purge.self]
+    )
+
+    struct Purge: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Erase signers' personal data once their petition has been closed or delivered long enough.",
+            discussion: "The server does this every day by itself; counts, countries and the tally stay."
+        )
+
+        @Option(help: "Days after a petition is closed or delivered; default: the retention_days setting.")
+        var days: Int?
+
+        @Option(help: "A YAML settings file, read after the environment variables.")
+        var config: String?
+
+        func validate() throws {
+            if let days, days < 0 { throw ValidationError("--days must be 0 or more") }
+        }
+
+        func run() async throws {
+            let settings = try await Settings.load(file: config)
+            let opened = try await VigilServer.openStore(configuration: settings, logger: Settings.logger(level: .warning))
+            do {
+                let report = try await opened.store.purgePersonalData(
+                    days: days ?? settings.retentionDays, clientHashDays: settings.clientHashDays, actor: "command line"
+                )
+                print("Erased the personal data of \(report.erasedSignatures) signatures; dropped \(report.forgottenClientHashes) client-address hashes.")
+            } catch {
+                await opened.store.close()
+                throw error
+            }
+            await opened.store.close()
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+import VigilCore
+import VigilStore
+@testable import VigilWeb
+
+@Suite("Staff access")
+struct StaffAccessTests {
+    /// Every console route and the permission it needs. Written out here, apart from the app's
+    /// own tables, so that a route the app forgets to protect fails this test.
+    static let routes: [(method: HTTPRequest.Method, path: String, permission: StaffPermission)] = [
+        (.get, "/admin", .viewDashboard),
+        (.get, "/admin/staff", .manageStaff),
+        (.post, "/admin/staff", .manageStaff),
+        (.post, "/admin/staff/999/disable", .manageStaff),
+        (.post, "/admin/staff/999/enable", .manageStaff),
+        (.post, "/admin/staff/locks/unlock", .manageStaff),
+        (.get, "/admin/petitions", .editPetitions),
+        (.post, "/admin/petitions", .editPetitions),
+        (.get, "/admin/petitions/osce-moscow-mechanism", .editPetitions),
+        (.post, "/admin/petitions/osce-moscow-mechanism/goal", .editPetitions),
+        (.post, "/admin/petitions/osce-moscow-mechanism/texts/en", .editPetitions),
+        (.post, "/admin/petitions/osce-moscow-mechanism/tallies", .editPetitions),
+        (.post, "/admin/petitions/osce-moscow-mechanism/state", .publishPetitions),
+        (.get, "/admin/signatures", .findSignatures),
+        (.post, "/admin/signatures/999/release", .reviewHeldSignatures),
+        (.get, "/admin/moderation", .moderate),
+        (.post, "/admin/moderation/999", .moderate),
+        (.get, "/admin/updates", .postUpdates),
+        (.post, "/admin/updates", .postUpdates),
+        (.post, "/admin/updates/999/publish", .postUpdates),
+        (.post, "/admin/updates/999/send", .sendUpdates),
+        (.get, "/admin/audit", .viewAuditLog),
+        (.get, "/admin/audit.csv", .viewAuditLog),
+    ]
+
+    @Test("every console route, for every role and for no session, answers as the role table says")
+    func roleByRoute() async throws {
+        try await TestApp.with { app, client in
+            var browsers: [StaffRole?: Browser] = [nil: Browser(client, address: "192.0.2.10")]
+            for role in StaffRole.allCases {
+                let browser = Browser(client, address: "192.0.2.\(20 + browsers.count)")
+                let signedIn = try await browser.signIn(try await app.staff(role), app: app)
+                #expect(signedIn.headers[.location] == "/admin", "\(role) did not finish signing in")
+                browsers[role] = browser
+            }
+            for route in Self.routes {
+                for (role, browser) in browsers {
+                    let status: HTTPResponse.Status
+                    let location: String?
+                    if route.method == .get {
+                        let page = try await browser.get(route.path)
+                        (status, location) = (page.status, page.headers[.location])
+                    } else {
+                        let page = try await browser.post(route.path, fields: [("csrf", try await browser.csrfToken()), ("key", "staff:999")])
+                        (status, location) = (page.status, page.headers[.location])
+                    }
+                    let name = "\(route.method) \(route.path) as \(role.map(\.rawValue) ?? "nobody")"
+                    guard let role else {
+                        #expect(status == .seeOther && location == "/admin/login", "\(name): \(status)")
+                        continue
+                    }
+                    if role.may(route.permission) {
+                        #expect(status != .forbidden && location != "/admin/login", "\(name): \(status)")
+                    } else {
+                        #expect(status == .forbidden, "\(name): \(status)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("the roles' permissions are those the documentation lists")
+    func roleTable() throws {
+        let documented = try String(
+            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("docs/staff-roles.md"),
+            encoding: .utf8
+        )
+        for permission in StaffPermission.allCases {
+            guard let line = documented.split(separator: "\n").first(where: { $0.contains("`\(permission.rawValue)`") }) else {
+                Issue.record("docs/staff-roles.md does not list \(permission.rawValue)")
+                continue
+            }
+            let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            // | permission | meaning | admin | editor | coordinator | viewer |
+            for (offset, role) in StaffRole.allCases.enumerated() {
+                let cell = cells.count > 2 + offset ? cells[2 + offset] : ""
+                #expect((cell == "yes") == role.may(permission), "\(permission.rawValue) for \(role.rawValue) reads '\(cell)'")
+            }
+        }
+    }
+}
