@@ -17,16 +17,20 @@ extension TestApp {
         try await store.signTreeHead(petitionID: petition().id, key: logKey())
     }
 
-    /// Waits for the confirmation e-mail to an address and returns its link's path.
-    func confirmationLink(for address: String) async throws -> String {
+    /// Waits for the newest confirmation e-mail to an address.
+    func confirmationMail(for address: String) async throws -> ReceivedMail {
         for _ in 0..<200 {
-            if let link = try mails().last(where: { $0.headers["To"]?.contains(address) == true && $0.confirmationPath != nil })?
-                .confirmationPath {
-                return link
+            if let mail = try mails().last(where: { $0.headers["To"]?.contains(address) == true && $0.confirmationPath != nil }) {
+                return mail
             }
             try await Task.sleep(for: .milliseconds(20))
         }
         throw StoreError.notFound("a confirmation e-mail to \(address)")
+    }
+
+    /// Waits for the confirmation e-mail to an address and returns its link's path.
+    func confirmationLink(for address: String) async throws -> String {
+        try #require(try await confirmationMail(for: address).confirmationPath)
     }
 
     /// Signs in a browser and confirms from the e-mail; returns the thank-you page.

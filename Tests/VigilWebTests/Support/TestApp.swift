@@ -86,6 +86,16 @@ struct TestApp: Sendable {
         }.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
+    /// Waits until the outbox has nothing left to send, and returns every e-mail written.
+    func deliveredMails() async throws -> [ReceivedMail] {
+        for _ in 0..<200 {
+            let outbox = try await store.outboxSummary()
+            if outbox.queued == 0 && outbox.sending == 0 { return try mails() }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw StoreError.notFound("an empty outbox")
+    }
+
     /// Waits until the mail worker has written `count` e-mails, and returns them.
     func waitForMails(_ count: Int) async throws -> [ReceivedMail] {
         for _ in 0..<200 {
