@@ -64,7 +64,10 @@ struct PrivacyTests {
         let writerTask = Task { try await store.signatureWriter.run() }
         let petition = try #require(try await store.petition(slug: "osce-moscow-mechanism"))
         let signature = try SignatureForm(name: "Lilit Sargsyan", email: "lilit@example.org", country: "AM").validated().get()
-        _ = try await store.signatureWriter.sign(SigningRequest(petitionID: petition.id, signature: signature, language: .english, textHash: "h"))
+        _ = try await store.signatureWriter.sign(SigningRequest(petitionID: petition.id, signature: signature, language: .english, textHash: TestStore.textHash))
+        let link = try #require(try await store.unsentMail().first?.fields["token"].flatMap(ConfirmationToken.init(link:)))
+        _ = try await store.signatureWriter.confirm(link)
+        let receipt = try #require(try await store.receipt(token: link))
         let oldManage = PersonalDataCipher(masterKey: oldKey).manageToken(
             petitionID: petition.id, emailIndex: PersonalDataCipher(masterKey: oldKey).blindIndex(ofNormalisedEmail: "lilit@example.org")
         )
@@ -83,6 +86,8 @@ struct PrivacyTests {
         #expect(records.map(\.name) == ["Lilit Sargsyan"])
         #expect(try await reopened.signatureRecord(manageToken: oldManage) == nil)
         #expect(try await reopened.unsentMail().first?.recipient == "lilit@example.org")
+        #expect(try await reopened.receipt(token: link) == receipt, "the receipt's nonce is sealed again too")
+        #expect(try await reopened.invalidationMatches(InvalidationCriteria(petitionID: petition.id, emailDomain: "example.org", summary: "")) == 1)
         await reopened.close()
     }
 

@@ -10,6 +10,7 @@ public struct PersonalDataCipher: Sendable {
     private let sealingKey: SymmetricKey
     private let indexKey: SymmetricKey
     private let manageKey: SymmetricKey
+    private let domainKey: SymmetricKey
     /// A fingerprint of the master key, stored in the database so a wrong key file is noticed
     /// at start rather than after it has failed to open everything.
     public let keyID: String
@@ -28,6 +29,7 @@ public struct PersonalDataCipher: Sendable {
         sealingKey = Self.derive(from: master, purpose: "vigil/personal-data/aes-gcm")
         indexKey = Self.derive(from: master, purpose: "vigil/personal-data/blind-index")
         manageKey = Self.derive(from: master, purpose: "vigil/manage-links")
+        domainKey = Self.derive(from: master, purpose: "vigil/personal-data/domain-index")
         keyID = String(Self.derive(from: master, purpose: "vigil/key-id").withUnsafeBytes { Array($0) }.hexString.prefix(16))
     }
 
@@ -79,5 +81,11 @@ public struct PersonalDataCipher: Sendable {
     /// indexes while the address cannot be recovered or guessed without the key.
     public func blindIndex(ofNormalisedEmail normalised: String) -> String {
         Array(HMAC<SHA256>.authenticationCode(for: Data(normalised.utf8), using: indexKey)).hexString
+    }
+
+    /// The blind index of an e-mail domain, so staff can set aside a flood from one domain
+    /// without the database keeping anyone's domain in the clear.
+    public func domainIndex(of domain: String) -> String {
+        Array(HMAC<SHA256>.authenticationCode(for: Data(domain.utf8), using: domainKey)).hexString
     }
 }

@@ -9,6 +9,8 @@ public struct EmailAddress: Sendable, Hashable {
     public let address: String
     /// The address reduced by the rules in ``EmailNormalisationRules`` for duplicate checks.
     public let normalised: String
+    /// The domain, in lower-case ASCII (internationalised labels IDNA-encoded).
+    public let domain: String
 
     /// Why a typed address was refused.
     public enum Problem: Error, Sendable, Equatable {
@@ -32,6 +34,7 @@ public struct EmailAddress: Sendable, Hashable {
         let address = local + "@" + domain
         guard address.utf8.count <= EmailAddress.maximumLength else { throw .tooLong }
         self.address = address
+        self.domain = domain
         self.normalised = rules.normalise(localPart: local.lowercased(), domain: domain)
     }
 
@@ -49,6 +52,12 @@ public struct EmailAddress: Sendable, Hashable {
             // RFC 6531 allows UTF-8 in local parts; letters and digits only, no symbols or spaces.
             return scalar.properties.isAlphabetic || scalar.properties.numericType != nil
         }
+    }
+
+    /// A domain as staff type it, spelled as ``domain`` spells it, or `nil` when it is not a
+    /// plausible public host name.
+    public static func domain(typed: String) -> String? {
+        asciiDomain(typed.trimmingCharacters(in: .whitespaces).drop(while: { $0 == "@" }).description)
     }
 
     /// The domain in lower-case ASCII, with internationalised labels IDNA-encoded by Foundation,

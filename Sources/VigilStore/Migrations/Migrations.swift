@@ -349,6 +349,7 @@ enum Migrations {
                 """,
             ]
         ),
+        Migrations.invalidations,
     ]
 }
 

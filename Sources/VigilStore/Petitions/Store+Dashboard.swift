@@ -30,13 +30,13 @@ extension Store {
         figures.confirmedLastDay = try await reader.raw(
             """
             SELECT COUNT(*) AS n FROM signatures
-            WHERE petition_id = \(bind: petitionID) AND status = 'confirmed' AND confirmed_at >= \(bind: nowMS - dayMS)
+            WHERE petition_id = \(bind: petitionID) AND status = 'confirmed' AND revoked_reason IS NULL AND confirmed_at >= \(bind: nowMS - dayMS)
             """
         ).first()?.decode(column: "n", as: Int.self) ?? 0
         figures.confirmedByDay = try await reader.raw(
             """
             SELECT confirmed_at / \(literal: dayMS) AS day, COUNT(*) AS n FROM signatures
-            WHERE petition_id = \(bind: petitionID) AND status = 'confirmed'
+            WHERE petition_id = \(bind: petitionID) AND status = 'confirmed' AND revoked_reason IS NULL
               AND confirmed_at >= \(bind: (nowMS / dayMS - Int64(days - 1)) * dayMS)
             GROUP BY confirmed_at / \(literal: dayMS) ORDER BY day
             """

@@ -6,7 +6,7 @@ import VigilCore
 public struct PurgeReport: Sendable, Equatable {
     /// Signatures whose name, address, city and comment were erased.
     public var erasedSignatures = 0
-    /// Held signatures whose client-address hash was dropped.
+    /// Signatures whose client-address or network hash was dropped.
     public var forgottenClientHashes = 0
 
     public init(erasedSignatures: Int = 0, forgottenClientHashes: Int = 0) {
@@ -17,8 +17,10 @@ public struct PurgeReport: Sendable, Equatable {
 
 extension Store {
     /// Erases a signature's personal data: name, address, city and comment are replaced by
-    /// nothing, the address's blind index is released, and no more e-mail will reach it. The
-    /// signature keeps counting, with its country and date.
+    /// nothing, the address's blind index and domain hash are released, and no more e-mail will
+    /// reach it. The receipt's nonce goes too: with it and a guessed address, anyone holding the
+    /// database and its key could tell that the address signed. The signature keeps counting,
+    /// with its country and date, and its entry stays in the tally log.
     public func erasePersonalData(signatureID: Int64, audit entry: AuditRecord? = nil) async throws {
         let empty = Data(try cipher.seal(json: SignerDetails(name: "", email: "", city: nil, comment: nil)))
         try await transaction { database in
@@ -33,15 +35,16 @@ extension Store {
             """
             UPDATE signatures SET personal_data = \(bind: sealedEmpty), email_index = 'erased:' || CAST(id AS TEXT),
                 keep_informed = FALSE, show_name_publicly = FALSE, name_moderation = 'none', comment_moderation = 'none',
-                client_hash = NULL, manage_token_hash = NULL, erased_at = \(bind: now().storedMilliseconds)
+                client_hash = NULL, network_hash = NULL, email_domain_hash = NULL, manage_token_hash = NULL,
+                receipt_nonce = NULL, erased_at = \(bind: now().storedMilliseconds)
             WHERE erased_at IS NULL AND
             """ + " " + condition
         ).run()
     }
 
     /// The retention rule: erases the personal data of signatures on petitions closed or
-    /// delivered more than `days` ago, and drops the client-address hashes of held signatures
-    /// older than `clientHashDays`. Counts, countries and the tally stay.
+    /// delivered more than `days` ago, and drops the client-address and network hashes of
+    /// signatures older than `clientHashDays`. Counts, countries and the tally stay.
     public func purgePersonalData(days: Int, clientHashDays: Int, actor: String) async throws -> PurgeReport {
         let nowMS = now().storedMilliseconds
         let cutoff = nowMS - Int64(days) * 86_400_000
@@ -63,12 +66,11 @@ extension Store {
                 sealedEmpty: empty,
                 on: database
             )
-            report.forgottenClientHashes = try await database.raw(
-                "SELECT COUNT(*) AS n FROM signatures WHERE client_hash IS NOT NULL AND created_at < \(bind: clientCutoff)"
-            ).first()?.decode(column: "n", as: Int.self) ?? 0
-            try await database.raw(
-                "UPDATE signatures SET client_hash = NULL WHERE client_hash IS NOT NULL AND created_at < \(bind: clientCutoff)"
-            ).run()
+            let clientHashed: SQLQueryString =
+                "(client_hash IS NOT NULL OR network_hash IS NOT NULL) AND created_at < \(bind: clientCutoff)"
+            report.forgottenClientHashes = try await database.raw("SELECT COUNT(*) AS n FROM signatures WHERE " + clientHashed)
+                .first()?.decode(column: "n", as: Int.self) ?? 0
+            try await database.raw("UPDATE signatures SET client_hash = NULL, network_hash = NULL WHERE " + clientHashed).run()
             if report.erasedSignatures > 0 || report.forgottenClientHashes > 0 {
                 try await appendAudit(
                     AuditRecord(
@@ -83,8 +85,8 @@ extension Store {
     }
 
     /// Seals everything again under a new master key, in one transaction: personal data, the
-    /// outbox, second-factor secrets; recomputes blind indexes and link hashes; drops client
-    /// hashes, which cannot be recomputed. Records the new key's id, so the server will not
+    /// outbox, receipt nonces, second-factor secrets; recomputes blind indexes, domain hashes and
+    /// link hashes; drops client and network hashes, which cannot be recomputed. Records the new key's id, so the server will not
     /// start with the old key file by mistake.
     public func reseal(with newCipher: PersonalDataCipher, actor: String) async throws -> Int {
         try await transaction { database in
@@ -92,7 +94,10 @@ extension Store {
             var after: Int64 = 0
             while true {
                 let rows = try await database.raw(
-                    "SELECT id, petition_id, personal_data, erased_at FROM signatures WHERE id > \(bind: after) ORDER BY id LIMIT 500"
+                    """
+                    SELECT id, petition_id, personal_data, erased_at, receipt_nonce FROM signatures
+                    WHERE id > \(bind: after) ORDER BY id LIMIT 500
+                    """
                 ).all()
                 guard let last = rows.last else { break }
                 after = try last.decode(column: "id", as: Int64.self)
@@ -101,15 +106,21 @@ extension Store {
                     let petitionID = try row.decode(column: "petition_id", as: Int64.self)
                     let details = try cipher.open(json: SignerDetails.self, from: Array(try row.decode(column: "personal_data", as: Data.self)))
                     let sealed = Data(try newCipher.seal(json: details))
+                    let nonce = try row.decode(column: "receipt_nonce", as: Data?.self)
+                        .map { Data(try newCipher.seal(try cipher.open(Array($0)))) }
                     if try row.decode(column: "erased_at", as: Int64?.self) != nil {
-                        try await database.raw("UPDATE signatures SET personal_data = \(bind: sealed) WHERE id = \(bind: id)").run()
+                        try await database.raw(
+                            "UPDATE signatures SET personal_data = \(bind: sealed), receipt_nonce = \(bind: nonce) WHERE id = \(bind: id)"
+                        ).run()
                     } else {
-                        let index = newCipher.blindIndex(ofNormalisedEmail: try EmailAddress(details.email).normalised)
+                        let email = try EmailAddress(details.email)
+                        let index = newCipher.blindIndex(ofNormalisedEmail: email.normalised)
                         let manage = PersonalDataCipher.hash(manageToken: newCipher.manageToken(petitionID: petitionID, emailIndex: index))
                         try await database.raw(
                             """
                             UPDATE signatures SET personal_data = \(bind: sealed), email_index = \(bind: index),
-                                manage_token_hash = \(bind: manage), client_hash = NULL
+                                manage_token_hash = \(bind: manage), email_domain_hash = \(bind: newCipher.domainIndex(of: email.domain)),
+                                receipt_nonce = \(bind: nonce), client_hash = NULL, network_hash = NULL
                             WHERE id = \(bind: id)
                             """
                         ).run()

@@ -5,8 +5,9 @@ import Foundation
 public enum SignatureRevision: Sendable, Equatable {
     /// The signer takes their signature back.
     case withdraw(signatureID: Int64)
-    /// Staff find these signatures invalid, for a reason kept with them (not in the log).
-    case invalidate(signatureIDs: [Int64], reason: String)
+    /// Staff find these signatures invalid, for a reason kept with them (not in the log);
+    /// `batch` names the invalidation batch they belong to, so it can be undone as one.
+    case invalidate(signatureIDs: [Int64], reason: String, batch: Int64? = nil)
     /// Staff count again signatures they had invalidated.
     case undoInvalidation(signatureIDs: [Int64])
 
@@ -18,14 +19,14 @@ public enum SignatureRevision: Sendable, Equatable {
         switch self {
         case .withdraw:
             return self
-        case .invalidate(let ids, let reason):
+        case .invalidate(let ids, let reason, let batch):
             let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !trimmed.isEmpty else { throw .invalidRequest("give a reason for the invalidation") }
             guard trimmed.count <= Self.maximumReasonLength else {
                 throw .invalidRequest("the reason is longer than \(Self.maximumReasonLength) characters")
             }
             try Self.check(ids)
-            return .invalidate(signatureIDs: ids, reason: trimmed)
+            return .invalidate(signatureIDs: ids, reason: trimmed, batch: batch)
         case .undoInvalidation(let ids):
             try Self.check(ids)
             return self
@@ -41,7 +42,7 @@ public enum SignatureRevision: Sendable, Equatable {
     var signatureIDs: [Int64] {
         switch self {
         case .withdraw(let id): [id]
-        case .invalidate(let ids, _), .undoInvalidation(let ids): ids
+        case .invalidate(let ids, _, _), .undoInvalidation(let ids): ids
         }
     }
 }

@@ -139,7 +139,7 @@ extension SignatureWriter {
                 try revoke(row, reason: .withdrawn, day: day, nowMS: nowMS, rows: &rows, changes: &changes, tally: &tally)
                 withdrawn.append(id)
                 results.append((position, .success(.revised(entries: 1))))
-            case .invalidate(let ids, let reason):
+            case .invalidate(let ids, let reason, let batch):
                 if let problem = Self.problem(ids, rows, expected: "counted", where: \.counts) {
                     results.append((position, .failure(.invalidRequest(problem))))
                     continue
@@ -152,7 +152,7 @@ extension SignatureWriter {
                     statements.append(
                         """
                         UPDATE signatures SET revoked_at = \(bind: nowMS), revoked_reason = 'invalidated',
-                            invalidation_note = \(bind: reason)
+                            invalidation_note = \(bind: reason), invalidation_id = \(bind: batch)
                         WHERE id IN (\(binds: Array(chunk)))
                         """
                     )
@@ -176,7 +176,8 @@ extension SignatureWriter {
                 for chunk in ids.chunked(500) {
                     statements.append(
                         """
-                        UPDATE signatures SET revoked_at = NULL, revoked_reason = NULL, invalidation_note = NULL
+                        UPDATE signatures SET revoked_at = NULL, revoked_reason = NULL, invalidation_note = NULL,
+                            invalidation_id = NULL
                         WHERE id IN (\(binds: Array(chunk)))
                         """
                     )

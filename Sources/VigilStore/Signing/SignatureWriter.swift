@@ -309,6 +309,7 @@ public final class SignatureWriter: Service, Sendable {
                 let sealed = Data(try cipher.seal(json: details))
                 let token = ConfirmationToken(random: random)
                 let manageToken = cipher.manageToken(petitionID: petitionID, emailIndex: emailIndex)
+                let domainIndex = cipher.domainIndex(of: signature.email.domain)
                 let confirmationMail = QueuedMail(
                     kind: .confirmSignature,
                     language: request.language.rawValue,
@@ -336,7 +337,8 @@ public final class SignatureWriter: Service, Sendable {
                          \(bind: request.clientHash), \(bind: request.hold == nil ? token.hash : noText),
                          \(bind: request.hold == nil ? expiresMS : noTime), \(bind: nowMS), \(bind: request.hold == nil ? nowMS : noTime),
                          \(bind: signature.nameModeration), \(bind: signature.commentModeration),
-                         \(bind: PersonalDataCipher.hash(manageToken: manageToken)))
+                         \(bind: PersonalDataCipher.hash(manageToken: manageToken)), \(bind: request.networkHash),
+                         \(bind: domainIndex))
                         """
                     )
                     existing[emailIndex] = ExistingSignature(
@@ -394,6 +396,7 @@ public final class SignatureWriter: Service, Sendable {
                             name_moderation = \(bind: signature.nameModeration),
                             comment_moderation = \(bind: signature.commentModeration),
                             token_expires_at = \(bind: expiresMS), last_mailed_at = \(bind: nowMS),
+                            network_hash = COALESCE(\(bind: request.networkHash), network_hash), email_domain_hash = \(bind: domainIndex),
                             revoked_at = NULL, revoked_reason = NULL
                         """ + " WHERE " + match
                     )
@@ -410,7 +413,8 @@ public final class SignatureWriter: Service, Sendable {
                 """
                 INSERT INTO signatures (petition_id, email_index, personal_data, country, language, text_hash,
                     show_name_publicly, keep_informed, status, hold_reason, client_hash, token_hash,
-                    token_expires_at, created_at, last_mailed_at, name_moderation, comment_moderation, manage_token_hash)
+                    token_expires_at, created_at, last_mailed_at, name_moderation, comment_moderation, manage_token_hash,
+                    network_hash, email_domain_hash)
                 VALUES
                 """ + newRows.joined(separator: ", ")
             ).run()

@@ -12,6 +12,9 @@ public struct SigningRequest: Sendable {
     public var hold: HoldReason?
     /// A keyed hash of the client's network address, for staff review of held signatures.
     public var clientHash: String?
+    /// A keyed hash of the client's ``NetworkRange``, kept a few days so staff can set aside a
+    /// flood from one network.
+    public var networkHash: String?
 
     public init(
         petitionID: Int64,
@@ -19,7 +22,8 @@ public struct SigningRequest: Sendable {
         language: Language,
         textHash: String,
         hold: HoldReason? = nil,
-        clientHash: String? = nil
+        clientHash: String? = nil,
+        networkHash: String? = nil
     ) {
         self.petitionID = petitionID
         self.signature = signature
@@ -27,6 +31,7 @@ public struct SigningRequest: Sendable {
         self.textHash = textHash
         self.hold = hold
         self.clientHash = clientHash
+        self.networkHash = networkHash
     }
 }
 

@@ -28,6 +28,11 @@ public struct SignatureRecord: Sendable, Equatable {
     public let confirmedAt: Date?
     public let nameModeration: Moderation
     public let commentModeration: Moderation
+    /// Why a confirmed signature no longer counts (`withdrawn` or `invalidated`), if it does not.
+    public let revokedReason: String?
+
+    /// The signature's standing in one word: pending, confirmed, held, withdrawn or invalidated.
+    public var standing: String { revokedReason ?? status.rawValue }
 }
 
 /// A name or comment the public may see, once approved.
@@ -42,7 +47,7 @@ public struct PublicSigner: Sendable, Equatable {
 extension Store {
     private static let recordColumns: SQLQueryString = """
         id, petition_id, status, personal_data, country, language, text_hash, show_name_publicly, keep_informed,
-        hold_reason, signer_number, created_at, confirmed_at, name_moderation, comment_moderation
+        hold_reason, signer_number, created_at, confirmed_at, name_moderation, comment_moderation, revoked_reason
         """
 
     /// The signatures an address gave, on every petition, found through the blind index.
@@ -87,7 +92,7 @@ extension Store {
         try await reader.raw(
             """
             SELECT \(Self.recordColumns) FROM signatures
-            WHERE petition_id = \(bind: petitionID) AND status = 'confirmed'
+            WHERE petition_id = \(bind: petitionID) AND status = 'confirmed' AND revoked_reason IS NULL
               AND (name_moderation = 'pending' OR comment_moderation = 'pending')
             ORDER BY confirmed_at LIMIT \(bind: limit)
             """
@@ -121,7 +126,7 @@ extension Store {
         try await reader.raw(
             """
             SELECT \(Self.recordColumns) FROM signatures
-            WHERE petition_id = \(bind: petitionID) AND status = 'confirmed'
+            WHERE petition_id = \(bind: petitionID) AND status = 'confirmed' AND revoked_reason IS NULL
               AND (name_moderation = 'approved' OR comment_moderation = 'approved')
             ORDER BY confirmed_at DESC LIMIT \(bind: limit)
             """
@@ -175,7 +180,8 @@ extension Store {
             createdAt: Date(storedMilliseconds: try row.decode(column: "created_at", as: Int64.self)),
             confirmedAt: try row.decode(column: "confirmed_at", as: Int64?.self).map(Date.init(storedMilliseconds:)),
             nameModeration: SignatureRecord.Moderation(rawValue: try row.decode(column: "name_moderation", as: String.self)) ?? .none,
-            commentModeration: SignatureRecord.Moderation(rawValue: try row.decode(column: "comment_moderation", as: String.self)) ?? .none
+            commentModeration: SignatureRecord.Moderation(rawValue: try row.decode(column: "comment_moderation", as: String.self)) ?? .none,
+            revokedReason: try row.decode(column: "revoked_reason", as: String?.self)
         )
     }
 }

@@ -127,7 +127,7 @@ extension Store {
         try await reader.raw(
             """
             SELECT COUNT(*) AS n FROM signatures
-            WHERE petition_id = \(bind: petitionID) AND status = 'confirmed' AND keep_informed
+            WHERE petition_id = \(bind: petitionID) AND status = 'confirmed' AND revoked_reason IS NULL AND keep_informed
             """
         ).first()?.decode(column: "n", as: Int.self) ?? 0
     }
@@ -154,7 +154,7 @@ extension Store {
                 let signers = try await database.raw(
                     """
                     SELECT id, email_index, personal_data, language FROM signatures
-                    WHERE petition_id = \(bind: petitionID) AND status = 'confirmed' AND keep_informed AND id > \(bind: after)
+                    WHERE petition_id = \(bind: petitionID) AND status = 'confirmed' AND revoked_reason IS NULL AND keep_informed AND id > \(bind: after)
                     ORDER BY id LIMIT 500
                     """
                 ).all()

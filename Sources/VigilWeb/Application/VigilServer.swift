@@ -177,6 +177,7 @@ public struct VigilServer: Sendable {
         DashboardController(services: services).addRoutes(to: console)
         PetitionEditorController(services: services).addRoutes(to: console)
         SignaturesController(services: services).addRoutes(to: console)
+        InvalidationsController(services: services).addRoutes(to: console)
         ModerationController(services: services).addRoutes(to: console)
         UpdatesEditorController(services: services).addRoutes(to: console)
         StaffController(services: services).addRoutes(to: console)

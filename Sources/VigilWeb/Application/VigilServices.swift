@@ -28,7 +28,20 @@ struct VigilServices: Sendable {
 
     /// A keyed hash of a client address, short enough to store and compare.
     func clientHash(_ address: ClientAddress) -> String? {
-        guard let text = address.text else { return nil }
-        return String(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: clientHashKey).hexString.prefix(32))
+        address.text.map(keyedHash)
+    }
+
+    /// A keyed hash of the network a client is in (its ``NetworkRange``).
+    func networkHash(_ address: ClientAddress) -> String? {
+        address.text.flatMap(NetworkRange.init(address:)).map(networkHash)
+    }
+
+    /// The keyed hash under which signatures from a network are stored and found.
+    func networkHash(_ range: NetworkRange) -> String {
+        keyedHash(range.description)
+    }
+
+    private func keyedHash(_ text: String) -> String {
+        String(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: clientHashKey).hexString.prefix(32))
     }
 }

@@ -84,7 +84,8 @@ struct PetitionController {
                 language: language,
                 textHash: text.versionHash,
                 hold: hold,
-                clientHash: hold == nil ? nil : services.clientHash(client)
+                clientHash: hold == nil ? nil : services.clientHash(client),
+                networkHash: services.networkHash(client)
             )
         )
         if case .held(let reason) = outcome {

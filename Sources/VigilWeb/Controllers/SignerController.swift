@@ -4,7 +4,8 @@ import VigilCore
 import VigilStore
 
 /// What a signer can do through the "manage my signature" link in every e-mail: see what is
-/// stored about them, take it away as JSON, and stop e-mailed updates.
+/// stored about them, take it away as JSON, stop e-mailed updates, withdraw the signature and
+/// erase their personal data.
 ///
 /// The link's secret is the signer's authority; nothing else identifies them, so the page is
 /// never cached and never linked from anywhere else.
@@ -14,6 +15,7 @@ struct SignerController {
     func addRoutes(to router: some RouterMethods<VigilRequestContext>) {
         router.get("/signature/{token}", use: page)
         router.get("/signature/{token}/data.json", use: download)
+        router.post("/signature/{token}/withdraw", use: withdraw)
         router.post("/signature/{token}/erase", use: erase)
     }
 
@@ -41,6 +43,8 @@ struct SignerController {
         let signedAt: String
         let confirmedAt: String?
         let unsubscribed: Bool
+        /// Whether the signature counts, so it can be withdrawn.
+        let counts: Bool
     }
 
     @Sendable func page(request: Request, context: VigilRequestContext) async throws -> HTML {
@@ -62,7 +66,7 @@ struct SignerController {
             token: token,
             csrf: services.formToken(context),
             petition: petitionTitle,
-            status: renderer.catalogue.text("signature_status_\(record.status.rawValue)", in: language),
+            status: renderer.catalogue.text("signature_status_\(record.standing)", in: language),
             name: record.name,
             email: record.email,
             city: record.city,
@@ -72,7 +76,8 @@ struct SignerController {
             keepInformed: record.keepInformed,
             signedAt: record.createdAt.formatted(format),
             confirmedAt: record.confirmedAt?.formatted(format),
-            unsubscribed: request.uri.queryParameters["unsubscribed"] != nil
+            unsubscribed: request.uri.queryParameters["unsubscribed"] != nil,
+            counts: record.status == .confirmed && record.revokedReason == nil
         )
         var headers = services.languageHeaders(language)
         headers[.cacheControl] = "no-store"
@@ -116,20 +121,37 @@ struct SignerController {
         return Response.redirect(to: "/signature/\(token)?unsubscribed=1", type: .normal)
     }
 
+    /// Takes the signature out of the count, with a revocation entry in the tally log. The
+    /// signer's details stay (they can still see, download or erase them) and they may sign again.
+    @Sendable func withdraw(request: Request, context: VigilRequestContext) async throws -> HTML {
+        _ = try await services.verifiedForm(request, context: context)
+        let record = try await signature(try context.parameters.require("token"))
+        guard case .revised = try await services.store.signatureWriter.revise(.withdraw(signatureID: record.id)) else {
+            throw HTTPError(.conflict)
+        }
+        context.logger.info("a signer withdrew their signature")
+        return try message(titleKey: "signer_withdrawn_title", bodyKey: "signer_withdrawn_body", record: record)
+    }
+
     /// Erases the signer's name, address, city and comment. The signature still counts: it
     /// was confirmed, and the count must not move because someone left.
     @Sendable func erase(request: Request, context: VigilRequestContext) async throws -> HTML {
         _ = try await services.verifiedForm(request, context: context)
         let record = try await signature(try context.parameters.require("token"))
         try await services.store.erasePersonalData(signatureID: record.id)
+        return try message(titleKey: "signer_erased_title", bodyKey: "signer_erased_body", record: record)
+    }
+
+    /// A page that says what was done, in the signer's language, kept out of every cache.
+    private func message(titleKey: String, bodyKey: String, record: SignatureRecord) throws -> HTML {
         let language = Language(rawValue: record.language) ?? .fallback
         let renderer = services.renderer
-        let title = renderer.catalogue.text("signer_erased_title", in: language)
+        let title = renderer.catalogue.text(titleKey, in: language)
         let page = MessagePage(
             layout: renderer.layout(language: language, title: title, path: "/signature"),
             t: renderer.texts(language),
             title: title,
-            message: renderer.catalogue.text("signer_erased_body", in: language),
+            message: renderer.catalogue.text(bodyKey, in: language),
             petitionURL: nil,
             petitionTitle: nil
         )

@@ -17,10 +17,11 @@ extension TestApp {
         try await store.signTreeHead(petitionID: petition().id, key: logKey())
     }
 
-    /// Waits for the newest confirmation e-mail to an address.
-    func confirmationMail(for address: String) async throws -> ReceivedMail {
+    /// Waits for the newest confirmation e-mail to an address, other than `previous` when given.
+    func confirmationMail(for address: String, replacing previous: ReceivedMail? = nil) async throws -> ReceivedMail {
         for _ in 0..<200 {
-            if let mail = try mails().last(where: { $0.headers["To"]?.contains(address) == true && $0.confirmationPath != nil }) {
+            if let mail = try mails().last(where: { $0.headers["To"]?.contains(address) == true && $0.confirmationPath != nil }),
+               mail.confirmationPath != previous?.confirmationPath {
                 return mail
             }
             try await Task.sleep(for: .milliseconds(20))

@@ -109,7 +109,7 @@ struct SignaturesController {
                 Row(
                     id: record.id,
                     petition: titles[record.petitionID] ?? "",
-                    status: texts["signature_status_\(record.status.rawValue)"] ?? record.status.rawValue,
+                    status: texts["signature_status_\(record.standing)"] ?? record.standing,
                     held: record.status == .held,
                     name: record.name,
                     email: record.email,

@@ -31,11 +31,6 @@ struct UpdatesEditorController {
         let safeHTML: String
     }
 
-    struct PetitionOption {
-        let slug: String
-        let title: String
-    }
-
     struct Body {
         let updates: [Row]
         let petitions: [PetitionOption]

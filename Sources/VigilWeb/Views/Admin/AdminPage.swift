@@ -27,6 +27,7 @@ struct AdminPage {
         ("/admin", "admin_nav_dashboard", .viewDashboard),
         ("/admin/petitions", "admin_nav_petitions", .editPetitions),
         ("/admin/signatures", "admin_nav_signatures", .findSignatures),
+        ("/admin/invalidations", "admin_nav_invalidations", .invalidateSignatures),
         ("/admin/moderation", "admin_nav_moderation", .moderate),
         ("/admin/updates", "admin_nav_updates", .postUpdates),
         ("/admin/staff", "admin_nav_staff", .manageStaff),
