@@ -153,6 +153,13 @@ public final class Store: Sendable {
         let counts = try await Self.readCounts(from: reader, petitionIDs: nil)
         liveCounts.replace(counts)
     }
+
+    /// Takes the counts of every petition from the counter tables where they are newer than
+    /// those in memory: another process (a command, another server on the same database) may
+    /// have changed them.
+    public func refreshLiveCounts() async throws {
+        liveCounts.update(try await Self.readCounts(from: reader, petitionIDs: nil))
+    }
 }
 
 extension Date {

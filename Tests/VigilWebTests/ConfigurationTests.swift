@@ -18,6 +18,7 @@ struct ConfigurationTests {
         #expect(settings.confirmationLifetimeDays == 7)
         #expect(settings.sqliteSynchronous == "full")
         #expect(settings.treeHeadIntervalSeconds == 60)
+        #expect(settings.contentCheckSeconds == 5)
         #expect(settings.publicURL == "http://127.0.0.1:8080")
         #expect(!settings.isHTTPS)
     }
@@ -57,6 +58,8 @@ struct ConfigurationTests {
         ("VIGIL_BASE_URL", "ftp://example.org", "VIGIL_BASE_URL"),
         ("VIGIL_LOG_LEVEL", "loud", "VIGIL_LOG_LEVEL"),
         ("VIGIL_TREE_HEAD_INTERVAL", "0", "VIGIL_TREE_HEAD_INTERVAL"),
+        ("VIGIL_CONTENT_CHECK_INTERVAL", "0", "VIGIL_CONTENT_CHECK_INTERVAL"),
+        ("VIGIL_CONTENT_CHECK_INTERVAL", "3601", "VIGIL_CONTENT_CHECK_INTERVAL"),
         ("VIGIL_TREE_HEAD_INTERVAL", "86401", "VIGIL_TREE_HEAD_INTERVAL"),
     ])
     func refusesBadValues(variable: String, value: String, named: String) async throws {

@@ -45,8 +45,20 @@ extension Store {
                     ).run()
                 }
             }
+            // The petitions list their detainees: their pages must be built again.
+            try await database.raw(
+                "UPDATE petition_counters SET version = version + 1, content_version = content_version + 1"
+            ).run()
             return changes
         }
+    }
+
+    /// A number that grows with every change to the registry, from any process: servers compare
+    /// it to the one they loaded to know when to read the registry again.
+    public func registryVersion() async throws -> Int64 {
+        let value = try await reader.raw("SELECT value FROM instance_settings WHERE key = 'registry_version'").first()?
+            .decode(column: "value", as: String.self)
+        return value.flatMap(Int64.init) ?? 0
     }
 
     /// Writes sources and records inside the caller's transaction; returns what changed and
@@ -150,6 +162,13 @@ extension Store {
         }
         let inFiles = Set(registry.detainees.map(\.slug))
         changes.notInFiles = existing.detainees.map(\.slug).filter { !inFiles.contains($0) }
+        // Every server reading this database notices the new registry by this number.
+        try await database.raw(
+            """
+            INSERT INTO instance_settings (key, value) VALUES ('registry_version', '1')
+            ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(instance_settings.value AS INTEGER) + 1 AS TEXT)
+            """
+        ).run()
         return (changes, ids)
     }
 

@@ -40,12 +40,14 @@ public struct VigilConfiguration: Sendable {
     public var sqliteSynchronous = "full"
     /// Days after a petition is closed or delivered before its signers' personal data is erased.
     public var retentionDays = 90
-    /// Days the keyed hash of a held signature's client address is kept for review.
+    /// Days the keyed hashes of client addresses and networks are kept for review.
     public var clientHashDays = 7
     /// Trust `X-Forwarded-For` from a reverse proxy for the client's address.
     public var behindProxy = false
     /// Seconds between two tree heads of a growing tally log.
     public var treeHeadIntervalSeconds = 60
+    /// Seconds between two looks at the database for content changed by another process.
+    public var contentCheckSeconds = 5
     public var logLevel = Logger.Level.info
 
     /// How e-mail leaves the server.
@@ -101,6 +103,7 @@ public struct VigilConfiguration: Sendable {
         settings.sqliteSynchronous = reader.string(forKey: "sqlite_synchronous", default: settings.sqliteSynchronous)
         settings.behindProxy = reader.bool(forKey: "behind_proxy", default: settings.behindProxy)
         settings.treeHeadIntervalSeconds = reader.int(forKey: "tree_head_interval", default: settings.treeHeadIntervalSeconds)
+        settings.contentCheckSeconds = reader.int(forKey: "content_check_interval", default: settings.contentCheckSeconds)
         settings.retentionDays = reader.int(forKey: "retention_days", default: settings.retentionDays)
         settings.clientHashDays = reader.int(forKey: "client_hash_days", default: settings.clientHashDays)
         let level = reader.string(forKey: "log_level", default: settings.logLevel.rawValue)
@@ -120,6 +123,9 @@ public struct VigilConfiguration: Sendable {
         guard clientHashDays >= 0 else { throw Problem(setting: "client_hash_days", reason: "must be 0 or more") }
         guard confirmationLifetimeDays >= 1 else {
             throw Problem(setting: "confirmation_ttl_days", reason: "must be at least 1")
+        }
+        guard (1...3_600).contains(contentCheckSeconds) else {
+            throw Problem(setting: "content_check_interval", reason: "\(contentCheckSeconds) is not between 1 and 3600 seconds")
         }
         guard (1...86_400).contains(treeHeadIntervalSeconds) else {
             throw Problem(setting: "tree_head_interval", reason: "\(treeHeadIntervalSeconds) is not between 1 and 86400 seconds")

@@ -122,13 +122,18 @@ public struct VigilServer: Sendable {
     ) async throws -> (Application<RouterResponder<VigilRequestContext>>, VigilServices) {
         let master = SymmetricKey(data: masterKey)
         let renderer = try await PageRenderer.load(campaignNames: try await store.campaignNames())
+        let registryVersion = try await store.registryVersion()
         let registry = try await RegistryDirectory.load(store: store)
         let directory = PetitionDirectory(store: store, registry: registry)
+        let contentWatcher = ContentWatcher(
+            store: store, directory: directory, registry: registry, version: registryVersion,
+            interval: .seconds(configuration.contentCheckSeconds), logger: logger
+        )
         let passwordPolicy = PasswordPolicy(forbidden: try commonPasswords())
         let services = VigilServices(
             store: store,
             directory: directory,
-            registry: registry,
+            contentWatcher: contentWatcher,
             renderer: renderer,
             pageCache: PageCache(),
             timelines: TimelineCache(store: store),
@@ -197,6 +202,7 @@ public struct VigilServer: Sendable {
                 TreeHeadSigner(
                     store: store, key: logKey, interval: .seconds(configuration.treeHeadIntervalSeconds), logger: logger
                 ),
+                contentWatcher,
                 PrivacyJob(
                     store: store, retentionDays: configuration.retentionDays, clientHashDays: configuration.clientHashDays,
                     interval: .seconds(24 * 3600), logger: logger

@@ -8,8 +8,8 @@ import VigilStore
 struct VigilServices: Sendable {
     let store: Store
     let directory: PetitionDirectory
-    /// The public registry of the people the campaign is about.
-    let registry: RegistryDirectory
+    /// Reloads the registry and petitions when the database changes under the server.
+    let contentWatcher: ContentWatcher
     let renderer: PageRenderer
     let pageCache: PageCache
     let timelines: TimelineCache
@@ -25,6 +25,9 @@ struct VigilServices: Sendable {
     /// The clock, for what is computed at request time (such as days in custody).
     let now: @Sendable () -> Date
     let logger: Logger
+
+    /// The public registry of the people the campaign is about, as last loaded.
+    var registry: RegistryDirectory { contentWatcher.registry }
 
     /// A keyed hash of a client address, short enough to store and compare.
     func clientHash(_ address: ClientAddress) -> String? {

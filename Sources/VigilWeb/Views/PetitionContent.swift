@@ -24,12 +24,18 @@ struct PetitionContent: Sendable {
 /// petition's content version moves).
 final class PetitionDirectory: Sendable {
     private let store: Store
-    private let registry: RegistryDirectory
+    private let registry: Locked<RegistryDirectory>
     private let loaded = Locked<[String: (content: PetitionContent, version: Int64)]>([:])
 
     init(store: Store, registry: RegistryDirectory) {
         self.store = store
-        self.registry = registry
+        self.registry = Locked(registry)
+    }
+
+    /// Builds petitions from a newly loaded registry from now on, forgetting those built before.
+    func use(_ registry: RegistryDirectory) {
+        self.registry.withLock { $0 = registry }
+        loaded.withLock { $0.removeAll() }
     }
 
     /// The content of a petition, or `nil` if there is no petition with that slug.
@@ -49,7 +55,7 @@ final class PetitionDirectory: Sendable {
             petition: petition,
             texts: texts,
             externalTallies: try await store.externalTallies(petitionID: petition.id),
-            detainees: registry.detainees(slugs: try await store.detaineeSlugs(petitionID: petition.id)),
+            detainees: registry.withLock { $0 }.detainees(slugs: try await store.detaineeSlugs(petitionID: petition.id)),
             organisationName: try await organisation.asyncMap { try await store.organisationName($0) } ?? nil,
             priorityCountries: try await organisation.asyncMap { try await store.memberCountries(ofOrganisation: $0) } ?? []
         )
