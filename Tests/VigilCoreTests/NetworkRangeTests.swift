@@ -49,3 +49,25 @@ struct NetworkRangeTests {
         #expect(EmailAddress.domain(typed: "not a domain") == nil)
     }
 }
+
+@Suite("Rate-limited ranges and disposable domains")
+struct SigningGuardDataTests {
+    @Test("rate limits count an IPv4 /24 and an IPv6 /56 together")
+    func limitingRanges() {
+        #expect(NetworkRange(limitingAddress: "203.0.113.9")?.description == "203.0.113.0/24")
+        #expect(NetworkRange(limitingAddress: "2001:db8:1:abcd::1")?.description == "2001:db8:1:ab00::/56")
+        #expect(NetworkRange(limitingAddress: "2001:db8:1:ab12::1") == NetworkRange(limitingAddress: "2001:db8:1:abff::9"))
+    }
+
+    @Test("a domain is disposable when it or a domain above it is listed; comments and blanks are skipped")
+    func disposableDomains() {
+        let list = DisposableDomains(list: "# a comment\nmailinator.com\n\n  Throwaway.Example  # trailing\n")
+        #expect(list.count == 2)
+        #expect(list.contains(domain: "mailinator.com"))
+        #expect(list.contains(domain: "eu.mailinator.com"))
+        #expect(list.contains(domain: "throwaway.example"))
+        #expect(!list.contains(domain: "example.org"))
+        #expect(!list.contains(domain: "com"))
+        #expect(!list.contains(domain: "notmailinator.com"))
+    }
+}

@@ -40,6 +40,7 @@ final class VigilProcess: @unchecked Sendable {
         environment["VIGIL_DATA_DIR"] = dataFolder.path
         environment["VIGIL_CONTENT_DIR"] = Self.contentFolder.path
         environment["VIGIL_SIGN_RATE_LIMIT"] = "0"
+        environment["VIGIL_SIGN_MINIMUM_SECONDS"] = "0"
         environment["VIGIL_LOG_LEVEL"] = "warning"
         for (key, value) in extra { environment[key] = value }
         process.environment = environment

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The network a signature came from: the /24 of an IPv4 address or the /48 of an IPv6 one.
 ///
 /// Vigil never stores a signer's address. It keeps a keyed hash of this range for a few days,
@@ -26,6 +28,13 @@ public struct NetworkRange: Sendable, Hashable, CustomStringConvertible {
         self = range
     }
 
+    /// The wider range rate limits count together: the /24 of an IPv4 address, the /56 of an
+    /// IPv6 one (what a provider usually gives one customer).
+    public init?(limitingAddress text: String) {
+        guard let range = try? Self.parse(text, allowingPrefix: false, ipv6PrefixLength: 56) else { return nil }
+        self = range
+    }
+
     /// The range staff typed: an address, or a range of exactly the kept size
     /// (`203.0.113.0/24`, `2001:db8:1::/48`).
     public init(parsing text: String) throws(Problem) {
@@ -36,7 +45,7 @@ public struct NetworkRange: Sendable, Hashable, CustomStringConvertible {
         description = canonical
     }
 
-    private static func parse(_ text: String, allowingPrefix: Bool) throws(Problem) -> NetworkRange {
+    private static func parse(_ text: String, allowingPrefix: Bool, ipv6PrefixLength: Int = ipv6PrefixLength) throws(Problem) -> NetworkRange {
         var address = Substring(text)
         var prefix: Int?
         if let slash = text.firstIndex(of: "/") {
@@ -50,8 +59,11 @@ public struct NetworkRange: Sendable, Hashable, CustomStringConvertible {
         }
         if let groups = ipv6(address) {
             if let prefix, prefix != ipv6PrefixLength { throw .unsupportedPrefix(prefix) }
-            let kept = groups.prefix(3).map { String($0, radix: 16) }.joined(separator: ":")
-            return NetworkRange(canonical: "\(kept)::/\(ipv6PrefixLength)")
+            let kept = groups.prefix((ipv6PrefixLength + 15) / 16).enumerated().map { index, group in
+                let bits = min(16, ipv6PrefixLength - 16 * index)
+                return String(group & ~(UInt16.max >> bits), radix: 16)
+            }
+            return NetworkRange(canonical: "\(kept.joined(separator: ":"))::/\(ipv6PrefixLength)")
         }
         throw .notAnAddress
     }

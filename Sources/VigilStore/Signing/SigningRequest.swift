@@ -39,8 +39,14 @@ public struct SigningRequest: Sendable {
 public enum HoldReason: String, Sendable, Codable {
     /// The client signed more often than the per-address limit allows.
     case rateLimited = "rate-limited"
+    /// The client's network (a /24 or /56) signed more often than the per-range limit allows.
+    case rangeLimited = "range-limited"
     /// The hidden field that only robots fill in was filled in.
     case honeypot
+    /// The form came back sooner after it was shown than a person can fill it in.
+    case tooFast = "too-fast"
+    /// The address is at a domain that hands out throw-away mailboxes.
+    case disposableAddress = "disposable-address"
 }
 
 /// What the writer did with a submission. The signer sees the same page in every case.

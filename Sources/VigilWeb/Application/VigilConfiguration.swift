@@ -32,8 +32,19 @@ public struct VigilConfiguration: Sendable {
     public var smtpPassword: String?
     /// An extra CA certificate (PEM) to trust for the SMTP server, beside the system's.
     public var smtpCAFile: String?
-    /// Signatures allowed per client address per minute, as a burst; `0` turns the limit off.
+    /// Signatures allowed per client address per minute, as a burst; `0` turns every signing
+    /// rate limit off (for load tests).
     public var signRateLimit = 5
+    /// Signatures allowed per client address per hour, sustained.
+    public var signRateLimitHourly = 20
+    /// Signatures allowed per network (/24 or /56) per minute, as a burst.
+    public var rangeRateLimit = 30
+    /// Signatures allowed per network (/24 or /56) per hour, sustained.
+    public var rangeRateLimitHourly = 300
+    /// Seconds a person needs at least between seeing the form and sending it; `0` turns the check off.
+    public var signMinimumSeconds = 3
+    /// A list of disposable e-mail domains to use instead of the bundled one.
+    public var disposableDomainsFile: String?
     /// Days a confirmation link works.
     public var confirmationLifetimeDays = 7
     /// `full` (every acknowledged signature survives a power cut) or `normal`.
@@ -97,6 +108,11 @@ public struct VigilConfiguration: Sendable {
         settings.smtpPassword = reader.string(forKey: "smtp_password", isSecret: true)
         settings.smtpCAFile = reader.string(forKey: "smtp_ca_file")
         settings.signRateLimit = reader.int(forKey: "sign_rate_limit", default: settings.signRateLimit)
+        settings.signRateLimitHourly = reader.int(forKey: "sign_rate_limit_hourly", default: settings.signRateLimitHourly)
+        settings.rangeRateLimit = reader.int(forKey: "range_rate_limit", default: settings.rangeRateLimit)
+        settings.rangeRateLimitHourly = reader.int(forKey: "range_rate_limit_hourly", default: settings.rangeRateLimitHourly)
+        settings.signMinimumSeconds = reader.int(forKey: "sign_minimum_seconds", default: settings.signMinimumSeconds)
+        settings.disposableDomainsFile = reader.string(forKey: "disposable_domains_file")
         settings.confirmationLifetimeDays = reader.int(
             forKey: "confirmation_ttl_days", default: settings.confirmationLifetimeDays
         )
@@ -119,6 +135,15 @@ public struct VigilConfiguration: Sendable {
     public func check() throws {
         guard (1...65535).contains(port) else { throw Problem(setting: "port", reason: "\(port) is not a TCP port") }
         guard signRateLimit >= 0 else { throw Problem(setting: "sign_rate_limit", reason: "must be 0 (off) or more") }
+        for (setting, value) in [
+            ("sign_rate_limit_hourly", signRateLimitHourly), ("range_rate_limit", rangeRateLimit),
+            ("range_rate_limit_hourly", rangeRateLimitHourly),
+        ] where value < 1 {
+            throw Problem(setting: setting, reason: "must be 1 or more (sign_rate_limit = 0 turns every limit off)")
+        }
+        guard (0...600).contains(signMinimumSeconds) else {
+            throw Problem(setting: "sign_minimum_seconds", reason: "\(signMinimumSeconds) is not between 0 (off) and 600 seconds")
+        }
         guard retentionDays >= 0 else { throw Problem(setting: "retention_days", reason: "must be 0 or more") }
         guard clientHashDays >= 0 else { throw Problem(setting: "client_hash_days", reason: "must be 0 or more") }
         guard confirmationLifetimeDays >= 1 else {

@@ -138,7 +138,7 @@ public struct VigilServer: Sendable {
             pageCache: PageCache(),
             timelines: TimelineCache(store: store),
             csrf: CSRFProtection(key: PersonalDataCipher.derive(from: master, purpose: "vigil/csrf"), random: SystemRandomSource()),
-            signingLimiter: RateLimiter(capacity: configuration.signRateLimit, period: .seconds(60)),
+            signingGuard: SigningGuard(configuration: configuration, disposableDomains: try disposableDomains(configuration)),
             clientHashKey: PersonalDataCipher.derive(from: master, purpose: "vigil/client-address"),
             logKey: logKey,
             authentication: StaffAuthentication(
@@ -258,6 +258,16 @@ public struct VigilServer: Sendable {
             throw PageRenderer.Problem(description: "common-passwords.txt is missing from the build at \(url.path)")
         }
         return text.split(whereSeparator: \.isNewline).map(String.init)
+    }
+
+    /// The disposable e-mail domains: the operator's list if configured, else the bundled one.
+    static func disposableDomains(_ configuration: VigilConfiguration) throws -> DisposableDomains {
+        let url = configuration.disposableDomainsFile.map { URL(fileURLWithPath: $0) }
+            ?? PageRenderer.webResources.appendingPathComponent("disposable-email-domains.txt")
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+            throw VigilConfiguration.Problem(setting: "disposable_domains_file", reason: "cannot read \(url.path)")
+        }
+        return DisposableDomains(list: text)
     }
 
     /// The OpenAPI description bundled with the server.

@@ -14,7 +14,8 @@ struct VigilServices: Sendable {
     let pageCache: PageCache
     let timelines: TimelineCache
     let csrf: CSRFProtection
-    let signingLimiter: RateLimiter
+    /// Holds back signatures that look automated.
+    let signingGuard: SigningGuard
     /// Keys the hash of client addresses kept with held signatures, so the address itself is never stored.
     let clientHashKey: SymmetricKey
     /// Signs the tally logs' tree heads; pages and the API show its public half.

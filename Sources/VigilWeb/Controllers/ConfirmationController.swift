@@ -85,10 +85,7 @@ struct ConfirmationController {
     /// Confirms, after its commit, then shows the result through the link's own page.
     @Sendable func confirm(request: Request, context: VigilRequestContext) async throws -> Response {
         let tokenText = try context.parameters.require("token")
-        let body = FormBody(try await request.body.collect(upTo: context.maxUploadSize))
-        guard services.csrf.verify(token: body[CSRFProtection.fieldName], secret: context.csrfSecret), !context.csrfSecretIsNew else {
-            throw HTTPError(.forbidden)
-        }
+        let body = try await services.verifiedForm(request, context: context)
         guard let token = ConfirmationToken(link: tokenText) else {
             return try await problemPage(request: request, key: "unknown_link", status: .notFound)
                 .response(from: request, context: context)

@@ -35,10 +35,7 @@ struct PetitionController {
     /// e-mail" only after it committed; a bad one is shown again with messages, and nothing is written.
     @Sendable func sign(request: Request, context: VigilRequestContext) async throws -> Response {
         let content = try await services.content(slug: context.parameters.require("slug"))
-        let body = FormBody(try await request.body.collect(upTo: context.maxUploadSize))
-        guard services.csrf.verify(token: body[CSRFProtection.fieldName], secret: context.csrfSecret), !context.csrfSecretIsNew else {
-            throw HTTPError(.forbidden)
-        }
+        let body = try await services.verifiedForm(request, context: context)
         let petition = content.petition
         let language = body["lang"].flatMap(Language.init(rawValue:)).map(petition.language(for:))
             ?? Language.chosen(for: request, offered: petition.languages, default: petition.defaultLanguage)
@@ -71,12 +68,13 @@ struct PetitionController {
         }
 
         let client = ClientAddress(request: request, context: context, behindProxy: services.configuration.behindProxy)
-        var hold: HoldReason?
-        if !(body["website"] ?? "").isEmpty {
-            hold = .honeypot
-        } else if !services.signingLimiter.allow(client.limitKey) {
-            hold = .rateLimited
-        }
+        let hold = services.signingGuard.holdReason(
+            client: client,
+            email: signature.email,
+            shownAt: services.csrf.issued(token: body[CSRFProtection.fieldName], secret: context.csrfSecret),
+            now: services.now(),
+            honeypot: body["website"] ?? ""
+        )
         let outcome = try await services.store.signatureWriter.sign(
             SigningRequest(
                 petitionID: petition.id,
@@ -157,7 +155,7 @@ extension VigilServices {
 
     /// The form token for this browser.
     func formToken(_ context: VigilRequestContext) -> String {
-        csrf.token(for: context.csrfSecret ?? "")
+        csrf.token(for: context.csrfSecret ?? "", at: now())
     }
 
     func languageHeaders(_ language: Language) -> HTTPFields {

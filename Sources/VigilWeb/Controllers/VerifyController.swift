@@ -25,10 +25,7 @@ struct VerifyController {
 
     /// The posted form: the check's result, or the form again with what to correct.
     @Sendable func check(request: Request, context: VigilRequestContext) async throws -> HTML {
-        let body = FormBody(try await request.body.collect(upTo: context.maxUploadSize))
-        guard services.csrf.verify(token: body[CSRFProtection.fieldName], secret: context.csrfSecret), !context.csrfSecretIsNew else {
-            throw HTTPError(.forbidden)
-        }
+        let body = try await services.verifiedForm(request, context: context)
         let content = try await petitionContent(body["petition"])
         let form = VerifyForm(leafHash: body["leaf_hash"] ?? "", nonce: body["nonce"] ?? "", email: body["email"] ?? "")
         return try await render(request: request, context: context, content: content, form: form, run: true)

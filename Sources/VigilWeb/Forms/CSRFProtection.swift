@@ -27,16 +27,31 @@ struct CSRFProtection: Sendable {
         Base64URL.decode(secret)?.count == 16
     }
 
-    /// The token forms carry for a browser secret.
-    func token(for secret: String) -> String {
-        Base64URL.encode(HMAC<SHA256>.authenticationCode(for: Data(secret.utf8), using: key))
+    /// The token a form shown at `time` carries for a browser secret: the time in seconds, a
+    /// dot, and an HMAC of both, so the server can tell when the form was shown.
+    func token(for secret: String, at time: Date) -> String {
+        let seconds = Int64(time.timeIntervalSince1970)
+        return "\(seconds)." + authenticationCode(for: "\(secret).\(seconds)")
     }
 
-    /// Whether a submitted token belongs to the browser's secret, compared in constant time.
+    /// When the form carrying `token` was shown, if the token belongs to the browser's secret
+    /// (compared in constant time); `nil` for any other token.
+    func issued(token: String?, secret: String?) -> Date? {
+        guard let token, let secret, isWellFormed(secret: secret) else { return nil }
+        let parts = token.split(separator: ".", maxSplits: 1)
+        guard parts.count == 2, let seconds = Int64(parts[0]), let submitted = Base64URL.decode(String(parts[1])),
+              HMAC<SHA256>.isValidAuthenticationCode(submitted, authenticating: Data("\(secret).\(seconds)".utf8), using: key)
+        else { return nil }
+        return Date(timeIntervalSince1970: Double(seconds))
+    }
+
+    /// Whether a submitted token belongs to the browser's secret.
     func verify(token: String?, secret: String?) -> Bool {
-        guard let token, let secret, isWellFormed(secret: secret),
-              let submitted = Base64URL.decode(token)
-        else { return false }
-        return HMAC<SHA256>.isValidAuthenticationCode(submitted, authenticating: Data(secret.utf8), using: key)
+        issued(token: token, secret: secret) != nil
+    }
+
+    /// A keyed code for a text, to bind a value a form carries to what it was issued for.
+    func authenticationCode(for text: String) -> String {
+        Base64URL.encode(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key))
     }
 }

@@ -18,19 +18,29 @@ struct TestApp: Sendable {
     var store: Store { server.store }
 
     /// - Parameters:
-    ///   - signRateLimit: signatures per client per minute; 0 turns the limit off.
+    ///   - signRateLimit: signatures per client per minute; 0 turns the limits off.
+    ///   - configure: changes a test makes to the settings after these.
     ///   - behindProxy: take the client address from `X-Forwarded-For`, so tests can play several clients.
     ///   - content: a content folder other than the repository's `Content/`.
-    static func make(signRateLimit: Int = 0, behindProxy: Bool = true, port: Int = 0, content: URL? = nil) async throws -> TestApp {
+    static func make(
+        signRateLimit: Int = 0,
+        behindProxy: Bool = true,
+        port: Int = 0,
+        content: URL? = nil,
+        configure: (inout VigilConfiguration) -> Void = { _ in }
+    ) async throws -> TestApp {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-web-\(UUID().uuidString)")
         var configuration = VigilConfiguration()
         configuration.dataDirectory = folder.path
         configuration.contentDirectory = (content ?? TestStore.contentFolder).path
         configuration.signRateLimit = signRateLimit
+        // Tests send forms as soon as they read them; the test of the minimum time sets its own.
+        configuration.signMinimumSeconds = 0
         configuration.behindProxy = behindProxy
         configuration.port = port
         configuration.baseURL = "https://petition.example.org"
         configuration.sqliteSynchronous = "normal"
+        configure(&configuration)
         let clock = TestClock()
         // bcrypt at cost 4 and short delays keep sign-in tests fast; the production settings are checked on their own.
         var signIn = StaffSignInSettings()
@@ -48,9 +58,10 @@ struct TestApp: Sendable {
         behindProxy: Bool = true,
         live: Bool = false,
         content: URL? = nil,
+        configure: (inout VigilConfiguration) -> Void = { _ in },
         _ body: @escaping @Sendable (TestApp, any TestClientProtocol) async throws -> Void
     ) async throws {
-        let app = try await make(signRateLimit: signRateLimit, behindProxy: behindProxy, content: content)
+        let app = try await make(signRateLimit: signRateLimit, behindProxy: behindProxy, content: content, configure: configure)
         do {
             try await app.server.application.test(live ? .live : .router) { client in
                 try await body(app, client)

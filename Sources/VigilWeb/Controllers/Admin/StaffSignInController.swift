@@ -340,6 +340,6 @@ extension VigilServices {
 
     /// Binds a TOTP secret shown for enrolment to the account it was shown to.
     func enrolmentMAC(secret: String, staffID: Int64) -> String {
-        csrf.token(for: "enrol:\(staffID):\(secret)")
+        csrf.authenticationCode(for: "enrol:\(staffID):\(secret)")
     }
 }
