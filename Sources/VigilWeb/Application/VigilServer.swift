@@ -180,6 +180,7 @@ public struct VigilServer: Sendable {
         ModerationController(services: services).addRoutes(to: console)
         UpdatesEditorController(services: services).addRoutes(to: console)
         StaffController(services: services).addRoutes(to: console)
+        DeliveriesController(services: services).addRoutes(to: console)
         AuditController(services: services).addRoutes(to: console)
 
         let publicURL = configuration.publicURL
