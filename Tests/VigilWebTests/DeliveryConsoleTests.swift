@@ -12,6 +12,70 @@ struct DeliveryConsoleTests {
     static let deliveries = "/admin/petitions/osce-moscow-mechanism/deliveries"
     static let office = "The Chairperson-in-Office of the OSCE"
 
+    /// What the scratch folder holds: nothing, once every download is sent.
+    static func scratchFiles(_ app: TestApp) -> [String] {
+        (try? FileManager.default.subpathsOfDirectory(atPath: app.folder.appendingPathComponent("tmp").path)) ?? []
+    }
+
+    @Test("the petition page's button downloads a dossier that verifies, written in the audit log, leaving no file behind")
+    func dossierDownload() async throws {
+        try await TestApp.with { app, client in
+            try await app.signAndConfirm(client, email: "named@example.org", country: "AM", listed: true)
+            try await app.signAndConfirm(client, email: "quiet@example.org", country: "FR")
+            let editor = Browser(client)
+            let member = try await app.staff(.editor)
+            try await editor.signIn(member, app: app)
+
+            let page = try await editor.get("/admin/petitions/\(Self.slug)")
+            #expect(page.body.contains("Delivery dossier"))
+            #expect(page.body.contains(#"href="\#(Self.deliveries)""#))
+            let action = try #require(page.formAction(containing: "/dossier"))
+            let download = try await editor.post(action, fields: [("csrf", try #require(page.csrfToken))])
+
+            #expect(download.status == .ok)
+            #expect(download.headers[.contentType] == "application/zip")
+            let day = TallyDay(app.clock.now).iso
+            #expect(download.headers[.contentDisposition] == "attachment; filename=\"\(Self.slug)-dossier-\(day).zip\"")
+            #expect(download.headers[.cacheControl] == "no-store")
+            let zip = app.folder.appendingPathComponent("downloaded.zip")
+            try Data(download.bytes).write(to: zip)
+            let report = DossierVerifier.verify(archive: zip, expectedKey: try app.logKey().publicKey)
+            #expect(report.passed, "\(report.checks.filter { !$0.passed }.map(\.detail))")
+            #expect(report.totals?.counted == 2)
+            #expect(report.treeHead?.head.size == 2)
+            #expect(Self.scratchFiles(app).isEmpty, "left behind: \(Self.scratchFiles(app))")
+
+            let built = try #require(try await app.store.auditLog(limit: 5).first { $0.action == "dossier.built" })
+            #expect(built.actor == member.member.email)
+            #expect(built.subject == "petition:\(Self.slug)")
+            #expect(built.details?.contains(report.treeHead?.head.root.hex ?? "-") == true)
+        }
+    }
+
+    @Test("viewers and coordinators may neither build the dossier nor see deliveries; a post without the form token is refused")
+    func refusals() async throws {
+        try await TestApp.with { app, client in
+            for role in [StaffRole.viewer, .coordinator] {
+                let browser = Browser(client, address: role == .viewer ? "192.0.2.50" : "192.0.2.51")
+                try await browser.signIn(try await app.staff(role), app: app)
+                let token = try await browser.csrfToken()
+                #expect(try await browser.post("/admin/petitions/\(Self.slug)/dossier", fields: [("csrf", token)]).status == .forbidden)
+                #expect(try await browser.get(Self.deliveries).status == .forbidden)
+                #expect(try await browser.post(Self.deliveries, fields: [
+                    ("csrf", token), ("addressee", "1"), ("date", "2026-01-05"), ("method", "email"),
+                ]).status == .forbidden)
+            }
+            let editor = Browser(client)
+            try await editor.signIn(try await app.staff(.editor), app: app)
+            #expect(try await editor.post("/admin/petitions/\(Self.slug)/dossier", fields: [("csrf", "forged")]).status == .forbidden)
+            #expect(try await editor.post("/admin/petitions/no-such-petition/dossier", fields: [
+                ("csrf", try await editor.csrfToken()),
+            ]).status == .notFound)
+            #expect(try await app.store.auditLog(limit: 50).allSatisfy { $0.action != "dossier.built" })
+            #expect(Self.scratchFiles(app).isEmpty)
+        }
+    }
+
     @Test("what the Deliveries page records is audited and shows at once on the petition page, notes apart")
     func recordAndShow() async throws {
         try await TestApp.with { app, client in

@@ -24,6 +24,7 @@ struct StaffAccessTests {
         (.post, "/admin/petitions/osce-moscow-mechanism/texts/en", .editPetitions),
         (.post, "/admin/petitions/osce-moscow-mechanism/tallies", .editPetitions),
         (.post, "/admin/petitions/osce-moscow-mechanism/state", .publishPetitions),
+        (.post, "/admin/petitions/osce-moscow-mechanism/dossier", .deliverPetitions),
         (.get, "/admin/petitions/osce-moscow-mechanism/deliveries", .deliverPetitions),
         (.post, "/admin/petitions/osce-moscow-mechanism/deliveries", .deliverPetitions),
         (.post, "/admin/petitions/osce-moscow-mechanism/deliveries/answers", .deliverPetitions),

@@ -142,6 +142,7 @@ public struct VigilServer: Sendable {
             ),
             passwordPolicy: passwordPolicy,
             configuration: configuration,
+            scratchFolder: folder.scratchFolder,
             now: now,
             logger: logger
         )
@@ -181,6 +182,7 @@ public struct VigilServer: Sendable {
         UpdatesEditorController(services: services).addRoutes(to: console)
         StaffController(services: services).addRoutes(to: console)
         DeliveriesController(services: services).addRoutes(to: console)
+        DossierController(services: services).addRoutes(to: console)
         AuditController(services: services).addRoutes(to: console)
 
         let publicURL = configuration.publicURL
