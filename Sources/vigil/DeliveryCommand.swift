@@ -1,10 +1,12 @@
 import ArgumentParser
 import Foundation
+import VigilCore
 import VigilStore
 import VigilWeb
 
-/// `vigil delivery`: the petition's addressees, its deliveries and their answers, until staff
-/// pages exist. What is recorded here appears on the petition page under "What happened".
+/// `vigil delivery`: the petition's addressees, its deliveries and their answers, as the console's
+/// Deliveries page records them. What is recorded here appears on the petition page under
+/// "What happened", and in the audit log as done from the command line.
 struct DeliveryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "delivery",
@@ -39,10 +41,12 @@ struct DeliveryCommand: AsyncParsableCommand {
 
     /// A day as `YYYY-MM-DD`, midnight UTC.
     static func day(_ text: String) throws -> Date {
-        guard let date = try? Date(text, strategy: Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC") ?? .current).year().month().day())
-        else { throw ValidationError("'\(text)' is not a date as YYYY-MM-DD") }
+        guard let date = Date(day: text) else { throw ValidationError("'\(text)' is not a date as YYYY-MM-DD") }
         return date
     }
+
+    /// Who the audit log names for a change made here.
+    static let actor = AuditRecord(staffID: nil, actor: "command line", action: "")
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the addressees, deliveries and answers.")
@@ -78,7 +82,7 @@ struct DeliveryCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await common.with { store, petitionID in
-                let added = try await store.addDelegation(petitionID: petitionID, name: name, country: country)
+                let added = try await store.addDelegation(petitionID: petitionID, name: name, country: country, audit: DeliveryCommand.actor)
                 print("Added addressee \(added.id): \(added.name).")
             }
         }
@@ -103,8 +107,11 @@ struct DeliveryCommand: AsyncParsableCommand {
                 throw ValidationError("--method must be one of \(Delivery.Method.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             let day = try DeliveryCommand.day(date)
-            try await common.with { store, _ in
-                let delivery = try await store.recordDelivery(addresseeID: addressee, at: day, method: method, reference: reference, note: note)
+            try await common.with { store, petitionID in
+                let delivery = try await store.recordDelivery(
+                    petitionID: petitionID, addresseeID: addressee, at: day, method: method, reference: reference, note: note,
+                    audit: DeliveryCommand.actor
+                )
                 print("Recorded delivery \(delivery.id).")
             }
         }
@@ -124,8 +131,11 @@ struct DeliveryCommand: AsyncParsableCommand {
 
         func run() async throws {
             let day = try DeliveryCommand.day(date)
-            try await common.with { store, _ in
-                let answer = try await store.recordAnswer(addresseeID: addressee, at: day, summary: summary, reference: reference)
+            try await common.with { store, petitionID in
+                let answer = try await store.recordAnswer(
+                    petitionID: petitionID, addresseeID: addressee, at: day, summary: summary, reference: reference,
+                    audit: DeliveryCommand.actor
+                )
                 print("Recorded answer \(answer.id).")
             }
         }

@@ -26,7 +26,10 @@ struct DossierTests {
             _ = try await writer.revise(.undoInvalidation(signatureIDs: [try await id("doubtful@example.org")]))
             try await app.store.seedAddressees(petitionID: petitionID)
             let office = try #require(try await app.store.addressees(petitionID: petitionID).first)
-            try await app.store.recordDelivery(addresseeID: office.id, at: app.clock.now, method: .post, reference: "R-7", note: nil)
+            try await app.store.recordDelivery(
+                petitionID: petitionID, addresseeID: office.id, at: app.clock.now, method: .post, reference: "R-7", note: nil,
+                audit: AuditRecord(staffID: nil, actor: "test", action: "")
+            )
 
             let key = try app.logKey()
             let builder = try await DossierBuilder(store: app.store, key: key, publicURL: "https://petition.example.org")

@@ -24,6 +24,11 @@ struct StaffAccessTests {
         (.post, "/admin/petitions/osce-moscow-mechanism/texts/en", .editPetitions),
         (.post, "/admin/petitions/osce-moscow-mechanism/tallies", .editPetitions),
         (.post, "/admin/petitions/osce-moscow-mechanism/state", .publishPetitions),
+        (.post, "/admin/petitions/osce-moscow-mechanism/dossier", .deliverPetitions),
+        (.get, "/admin/petitions/osce-moscow-mechanism/deliveries", .deliverPetitions),
+        (.post, "/admin/petitions/osce-moscow-mechanism/deliveries", .deliverPetitions),
+        (.post, "/admin/petitions/osce-moscow-mechanism/deliveries/answers", .deliverPetitions),
+        (.post, "/admin/petitions/osce-moscow-mechanism/deliveries/delegations", .deliverPetitions),
         (.get, "/admin/signatures", .findSignatures),
         (.post, "/admin/signatures/999/release", .reviewHeldSignatures),
         (.get, "/admin/invalidations", .invalidateSignatures),
@@ -38,6 +43,31 @@ struct StaffAccessTests {
         (.get, "/admin/audit", .viewAuditLog),
         (.get, "/admin/audit.csv", .viewAuditLog),
     ]
+
+    /// Console routes that need no permission: signing in, setting up an account, signing out.
+    static let unguarded: Set<String> = [
+        "GET /admin/login", "POST /admin/login", "GET /admin/login/code", "POST /admin/login/code",
+        "GET /admin/two-factor", "POST /admin/two-factor", "GET /admin/setup/{token}", "POST /admin/setup/{token}",
+        "POST /admin/logout", "POST /admin/sign-out-everywhere",
+    ]
+
+    @Test("the table lists every console route the app serves")
+    func everyRouteListed() async throws {
+        let app = try await TestApp.make()
+        let served = app.server.routes.filter { $0.contains(" /admin") && !Self.unguarded.contains($0) }
+        await app.close()
+        #expect(served.count == Self.routes.count, "\(served)")
+        for route in served {
+            let parts = route.split(separator: " ", maxSplits: 1).map(String.init)
+            let pattern = parts.last?.split(separator: "/") ?? []
+            let listed = Self.routes.contains { listed in
+                let path = listed.path.split(separator: "/")
+                return listed.method.rawValue == parts.first && path.count == pattern.count
+                    && zip(path, pattern).allSatisfy { $1.hasPrefix("{") || $0 == $1 }
+            }
+            #expect(listed, "\(route) is served but missing from StaffAccessTests.routes")
+        }
+    }
 
     @Test("every console route, for every role and for no session, answers as the role table says")
     func roleByRoute() async throws {

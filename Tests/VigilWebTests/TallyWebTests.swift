@@ -206,8 +206,15 @@ struct TallyWebTests {
         let petition = try await app.petition()
         try await app.store.seedAddressees(petitionID: petition.id)
         let office = try #require(try await app.store.addressees(petitionID: petition.id).first)
-        try await app.store.recordDelivery(addresseeID: office.id, at: app.clock.now, method: .email, reference: "REF-1", note: "private")
-        try await app.store.recordAnswer(addresseeID: office.id, at: app.clock.now, summary: "We have received the petition.", reference: nil)
+        let staff = AuditRecord(staffID: nil, actor: "test", action: "")
+        try await app.store.recordDelivery(
+            petitionID: petition.id, addresseeID: office.id, at: app.clock.now, method: .email, reference: "REF-1", note: "private",
+            audit: staff
+        )
+        try await app.store.recordAnswer(
+            petitionID: petition.id, addresseeID: office.id, at: app.clock.now, summary: "We have received the petition.",
+            reference: nil, audit: staff
+        )
         do {
             try await app.server.application.test(.router) { client in
                 let page = try await Browser(client).get("/petitions/osce-moscow-mechanism")

@@ -2,7 +2,8 @@
 public enum StaffRole: String, Sendable, Codable, CaseIterable, Comparable {
     /// Runs the installation: everything, including accounts, invalidation and the audit log.
     case admin
-    /// Writes petitions and updates, reviews held signatures and moderates names and comments.
+    /// Writes petitions and updates, delivers petitions, reviews held signatures and moderates
+    /// names and comments.
     case editor
     /// Looks after one local committee (the committees come with the network work).
     case coordinator
@@ -20,7 +21,7 @@ public enum StaffRole: String, Sendable, Codable, CaseIterable, Comparable {
         case .admin:
             Set(StaffPermission.allCases)
         case .editor:
-            [.viewDashboard, .findSignatures, .reviewHeldSignatures, .moderate, .editPetitions, .postUpdates]
+            [.viewDashboard, .findSignatures, .reviewHeldSignatures, .moderate, .editPetitions, .deliverPetitions, .postUpdates]
         case .coordinator:
             [.viewDashboard, .manageOwnCommittee]
         case .viewer:
@@ -53,6 +54,8 @@ public enum StaffPermission: String, Sendable, Codable, CaseIterable {
     case editPetitions = "edit-petitions"
     /// Open, close and mark petitions delivered.
     case publishPetitions = "publish-petitions"
+    /// Build the delivery dossier; record national delegations, deliveries and answers.
+    case deliverPetitions = "deliver-petitions"
     /// Write and publish updates.
     case postUpdates = "post-updates"
     /// E-mail an update to the signers who asked to be kept informed.

@@ -21,6 +21,9 @@ public struct DataFolder: Sendable {
     public var databaseFile: URL { url.appendingPathComponent("vigil.sqlite") }
     /// Where the file mail transport writes `.eml` files.
     public var mailFolder: URL { url.appendingPathComponent("mail") }
+    /// Files that live only while they are used, such as a dossier on its way to a staff
+    /// member's browser: owner-only like the rest of the folder, unlike the shared `/tmp`.
+    public var scratchFolder: URL { url.appendingPathComponent("tmp") }
 
     /// Creates the folder if needed, owner-only.
     public func prepare() throws {

@@ -13,6 +13,9 @@ public struct VigilServer: Sendable {
     public let store: Store
     let application: Application<RouterResponder<VigilRequestContext>>
     let services: VigilServices
+    /// Every route the application answers, as `GET /admin/petitions/{slug}`, so that a test can
+    /// check that each console route has its permission.
+    let routes: [String]
 
     /// Prepares the data folder, opens and migrates the database, loads the campaign content on
     /// first start, and builds the web application.
@@ -33,7 +36,7 @@ public struct VigilServer: Sendable {
                     "loaded the campaign from \(contentFolder.path): \(content.petitions.count) petition(s), \(content.detainees.count) people"
                 )
             }
-            let (application, services) = try await makeApplication(
+            let (application, services, routes) = try await makeApplication(
                 configuration: configuration,
                 store: store,
                 folder: folder,
@@ -44,7 +47,7 @@ public struct VigilServer: Sendable {
                 staffSignIn: staffSignIn,
                 logger: logger
             )
-            return VigilServer(store: store, application: application, services: services)
+            return VigilServer(store: store, application: application, services: services, routes: routes)
         } catch {
             await store.close()
             throw error
@@ -119,7 +122,7 @@ public struct VigilServer: Sendable {
         now: @escaping @Sendable () -> Date,
         staffSignIn: StaffSignInSettings,
         logger: Logger
-    ) async throws -> (Application<RouterResponder<VigilRequestContext>>, VigilServices) {
+    ) async throws -> (Application<RouterResponder<VigilRequestContext>>, VigilServices, [String]) {
         let master = SymmetricKey(data: masterKey)
         let renderer = try await PageRenderer.load(campaignNames: try await store.campaignNames())
         let registryVersion = try await store.registryVersion()
@@ -147,6 +150,7 @@ public struct VigilServer: Sendable {
             ),
             passwordPolicy: passwordPolicy,
             configuration: configuration,
+            scratchFolder: folder.scratchFolder,
             now: now,
             logger: logger
         )
@@ -186,8 +190,11 @@ public struct VigilServer: Sendable {
         ModerationController(services: services).addRoutes(to: console)
         UpdatesEditorController(services: services).addRoutes(to: console)
         StaffController(services: services).addRoutes(to: console)
+        DeliveriesController(services: services).addRoutes(to: console)
+        DossierController(services: services).addRoutes(to: console)
         AuditController(services: services).addRoutes(to: console)
 
+        let routes = router.routes.map { "\($0.method) \($0.path)" }
         let publicURL = configuration.publicURL
         let mailNote = switch configuration.mailTransport {
         case .file: "e-mails are written to \(folder.mailFolder.path) and their links are logged"
@@ -214,7 +221,7 @@ public struct VigilServer: Sendable {
             },
             logger: logger
         )
-        return (application, services)
+        return (application, services, routes)
     }
 
     /// Creates a staff account from the command line and returns its one-time setup link.

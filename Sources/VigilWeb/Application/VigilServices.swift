@@ -23,6 +23,8 @@ struct VigilServices: Sendable {
     let authentication: StaffAuthentication
     let passwordPolicy: PasswordPolicy
     let configuration: VigilConfiguration
+    /// Where files that live only while a request uses them are written (`DataFolder.scratchFolder`).
+    let scratchFolder: URL
     /// The clock, for what is computed at request time (such as days in custody).
     let now: @Sendable () -> Date
     let logger: Logger

@@ -34,11 +34,19 @@ public struct DossierBuilder: Sendable {
     public static let fileNames = ["index.html", "signatories.csv", "tally.json", "sth.json"]
 
     public init(store: Store, key: TallyLogKey, publicURL: String, now: @escaping @Sendable () -> Date = { Date() }) async throws {
+        self.init(
+            store: store, renderer: try await PageRenderer.load(campaignNames: try await store.campaignNames()), key: key,
+            publicURL: publicURL, now: now
+        )
+    }
+
+    /// A builder that renders with templates already loaded, as the running server has them.
+    init(store: Store, renderer: PageRenderer, key: TallyLogKey, publicURL: String, now: @escaping @Sendable () -> Date) {
         self.store = store
+        self.renderer = renderer
         self.key = key
         self.publicURL = publicURL
         self.now = now
-        renderer = try await PageRenderer.load(campaignNames: try await store.campaignNames())
     }
 
     public func build(

@@ -71,16 +71,7 @@ struct SignFormView {
         showNamePublicly = form.showNamePublicly
         keepInformed = form.keepInformed
 
-        let chosen = form.country.uppercased()
-        let option = { (country: Country) in
-            CountryOption(code: country.code, name: country.name(in: language), selected: country.code == chosen)
-        }
-        let byName = { (a: CountryOption, b: CountryOption) in
-            a.name.compare(b.name, locale: language.locale) == .orderedAscending
-        }
-        let priority = Set(content.priorityCountries)
-        priorityCountries = content.priorityCountries.map(option).sorted(by: byName)
-        otherCountries = Country.all.filter { !priority.contains($0) }.map(option).sorted(by: byName)
+        (priorityCountries, otherCountries) = Self.countryMenu(priority: content.priorityCountries, chosen: form.country, language: language)
         priorityLabel = content.organisationName.map { _ in
             catalogue.text("country_group_priority", in: language, ["organisation": content.petition.organisation?.uppercased() ?? ""])
         }
@@ -88,5 +79,19 @@ struct SignFormView {
             message(field).map { ErrorLink(field: field.rawValue, message: $0) }
         }
         hasErrors = !errors.isEmpty
+    }
+
+    /// A country menu: the addressed organisation's states first, then every other country, each
+    /// group in the language's alphabetical order, with `chosen` (a code, any case) selected.
+    static func countryMenu(priority: [Country], chosen: String, language: Language) -> (priority: [CountryOption], other: [CountryOption]) {
+        let chosen = chosen.uppercased()
+        let option = { (country: Country) in
+            CountryOption(code: country.code, name: country.name(in: language), selected: country.code == chosen)
+        }
+        let byName = { (a: CountryOption, b: CountryOption) in
+            a.name.compare(b.name, locale: language.locale) == .orderedAscending
+        }
+        let first = Set(priority)
+        return (priority.map(option).sorted(by: byName), Country.all.filter { !first.contains($0) }.map(option).sorted(by: byName))
     }
 }

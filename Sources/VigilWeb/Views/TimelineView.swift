@@ -21,12 +21,17 @@ enum TimelineView {
     private static func text(_ event: DeliveryEvent, language: Language, catalogue: MessageCatalogue) -> String {
         switch event.kind {
         case .delivered(let method, let reference):
-            let method = catalogue.text("delivery_method_\(method.rawValue.replacingOccurrences(of: "-", with: "_"))", in: language)
+            let method = methodName(method, language: language, catalogue: catalogue)
             let values = ["addressee": event.addressee, "method": method, "reference": reference ?? ""]
             return catalogue.text(reference == nil ? "timeline_delivered" : "timeline_delivered_reference", in: language, values)
         case .answered(let summary):
             return catalogue.text("timeline_answered", in: language, ["addressee": event.addressee, "summary": summary])
         }
+    }
+
+    /// How a petition was delivered, in words: "by e-mail", "in person" …
+    static func methodName(_ method: Delivery.Method, language: Language, catalogue: MessageCatalogue) -> String {
+        catalogue.text("delivery_method_\(method.rawValue.replacingOccurrences(of: "-", with: "_"))", in: language)
     }
 
     private static func formatted(_ date: Date, language: Language) -> String {
@@ -35,16 +40,18 @@ enum TimelineView {
 }
 
 /// Each petition's delivery timeline, re-read from the database at most once a minute so that
-/// what staff record (from the command line, in another process) shows without a restart,
-/// while page views still cost no query.
-///
-/// Guarded by `NSLock`, not `Synchronization.Mutex`, which was seen to hang on these kernels
-/// (docs/decisions.md).
-final class TimelineCache: @unchecked Sendable {
+/// what staff record from the command line (another process) shows without a restart, while
+/// page views still cost no query. What the console records is shown at once (`forget`).
+final class TimelineCache: Sendable {
+    private struct State {
+        var entries: [Int64: (read: ContinuousClock.Instant, events: [DeliveryEvent])] = [:]
+        /// How many times each petition's timeline was forgotten.
+        var forgotten: [Int64: Int] = [:]
+    }
+
     private let store: Store
     private let lifetime: Duration
-    private let lock = NSLock()
-    private var entries: [Int64: (read: ContinuousClock.Instant, events: [DeliveryEvent])] = [:]
+    private let state = Locked(State())
 
     init(store: Store, lifetime: Duration = .seconds(60)) {
         self.store = store
@@ -53,11 +60,23 @@ final class TimelineCache: @unchecked Sendable {
 
     func events(petitionID: Int64) async throws -> [DeliveryEvent] {
         let now = ContinuousClock.now
-        if let cached = lock.withLock({ entries[petitionID] }), now - cached.read < lifetime {
+        let (cached, generation) = state.withLock { ($0.entries[petitionID], $0.forgotten[petitionID, default: 0]) }
+        if let cached, now - cached.read < lifetime {
             return cached.events
         }
         let events = try await store.deliveryTimeline(petitionID: petitionID)
-        lock.withLock { entries[petitionID] = (now, events) }
+        state.withLock { state in
+            // A change recorded while this read was under way may be missing from it: keep it out of the cache.
+            if state.forgotten[petitionID, default: 0] == generation { state.entries[petitionID] = (now, events) }
+        }
         return events
+    }
+
+    /// Drops a petition's timeline, so the next page view reads what was just recorded.
+    func forget(petitionID: Int64) {
+        state.withLock { state in
+            state.entries[petitionID] = nil
+            state.forgotten[petitionID, default: 0] += 1
+        }
     }
 }

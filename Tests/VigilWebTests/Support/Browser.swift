@@ -20,6 +20,8 @@ final class Browser: @unchecked Sendable {
         let status: HTTPResponse.Status
         let headers: HTTPFields
         let body: String
+        /// The body as sent, for answers that are not text (a ZIP).
+        let bytes: [UInt8]
 
         /// The value of the hidden CSRF field on the page.
         var csrfToken: String? { field("csrf") }
@@ -77,7 +79,10 @@ final class Browser: @unchecked Sendable {
                 cookies[name] = cookieValue
             }
         }
-        return Page(status: response.status, headers: response.headers, body: String(buffer: response.body))
+        return Page(
+            status: response.status, headers: response.headers, body: String(buffer: response.body),
+            bytes: Array(response.body.readableBytesView)
+        )
     }
 
     static func encode(_ text: String) -> String {

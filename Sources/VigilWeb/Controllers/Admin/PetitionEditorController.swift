@@ -79,6 +79,8 @@ struct PetitionEditorController {
         let tallies: [TallyRow]
         let stateButtons: [StateButton]
         let versioned: Bool
+        /// Whether the member may build the dossier and record deliveries.
+        let mayDeliver: Bool
     }
 
     // MARK: Handlers
@@ -308,7 +310,8 @@ struct PetitionEditorController {
                 },
                 tallies: tallies,
                 stateButtons: buttons,
-                versioned: petition.state.textsAreVersioned
+                versioned: petition.state.textsAreVersioned,
+                mayDeliver: context.staff?.member.role.may(.deliverPetitions) ?? false
             ),
             notice: notice,
             error: error,
