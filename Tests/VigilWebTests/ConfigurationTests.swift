@@ -19,6 +19,9 @@ struct ConfigurationTests {
         #expect(settings.sqliteSynchronous == "full")
         #expect(settings.treeHeadIntervalSeconds == 60)
         #expect(settings.contentCheckSeconds == 5)
+        #expect(settings.maxConnections == 4096 && settings.idleTimeoutSeconds == 30)
+        #expect(settings.signRateLimitHourly == 20 && settings.rangeRateLimit == 30 && settings.rangeRateLimitHourly == 300)
+        #expect(settings.signMinimumSeconds == 3 && settings.disposableDomainsFile == nil)
         #expect(settings.publicURL == "http://127.0.0.1:8080")
         #expect(!settings.isHTTPS)
     }
@@ -59,6 +62,10 @@ struct ConfigurationTests {
         ("VIGIL_LOG_LEVEL", "loud", "VIGIL_LOG_LEVEL"),
         ("VIGIL_TREE_HEAD_INTERVAL", "0", "VIGIL_TREE_HEAD_INTERVAL"),
         ("VIGIL_CONTENT_CHECK_INTERVAL", "0", "VIGIL_CONTENT_CHECK_INTERVAL"),
+        ("VIGIL_IDLE_TIMEOUT", "0", "VIGIL_IDLE_TIMEOUT"),
+        ("VIGIL_MAX_CONNECTIONS", "0", "VIGIL_MAX_CONNECTIONS"),
+        ("VIGIL_SIGN_MINIMUM_SECONDS", "-1", "VIGIL_SIGN_MINIMUM_SECONDS"),
+        ("VIGIL_RANGE_RATE_LIMIT", "0", "VIGIL_RANGE_RATE_LIMIT"),
         ("VIGIL_CONTENT_CHECK_INTERVAL", "3601", "VIGIL_CONTENT_CHECK_INTERVAL"),
         ("VIGIL_TREE_HEAD_INTERVAL", "86401", "VIGIL_TREE_HEAD_INTERVAL"),
     ])

@@ -59,6 +59,10 @@ public struct VigilConfiguration: Sendable {
     public var treeHeadIntervalSeconds = 60
     /// Seconds between two looks at the database for content changed by another process.
     public var contentCheckSeconds = 5
+    /// Most connections open at once; more wait in the listen queue.
+    public var maxConnections = 4096
+    /// Seconds a connection may stay silent (reading or writing nothing) before it is closed.
+    public var idleTimeoutSeconds = 30
     public var logLevel = Logger.Level.info
 
     /// How e-mail leaves the server.
@@ -120,6 +124,8 @@ public struct VigilConfiguration: Sendable {
         settings.behindProxy = reader.bool(forKey: "behind_proxy", default: settings.behindProxy)
         settings.treeHeadIntervalSeconds = reader.int(forKey: "tree_head_interval", default: settings.treeHeadIntervalSeconds)
         settings.contentCheckSeconds = reader.int(forKey: "content_check_interval", default: settings.contentCheckSeconds)
+        settings.maxConnections = reader.int(forKey: "max_connections", default: settings.maxConnections)
+        settings.idleTimeoutSeconds = reader.int(forKey: "idle_timeout", default: settings.idleTimeoutSeconds)
         settings.retentionDays = reader.int(forKey: "retention_days", default: settings.retentionDays)
         settings.clientHashDays = reader.int(forKey: "client_hash_days", default: settings.clientHashDays)
         let level = reader.string(forKey: "log_level", default: settings.logLevel.rawValue)
@@ -148,6 +154,10 @@ public struct VigilConfiguration: Sendable {
         guard clientHashDays >= 0 else { throw Problem(setting: "client_hash_days", reason: "must be 0 or more") }
         guard confirmationLifetimeDays >= 1 else {
             throw Problem(setting: "confirmation_ttl_days", reason: "must be at least 1")
+        }
+        guard maxConnections >= 1 else { throw Problem(setting: "max_connections", reason: "must be 1 or more") }
+        guard (1...3_600).contains(idleTimeoutSeconds) else {
+            throw Problem(setting: "idle_timeout", reason: "\(idleTimeoutSeconds) is not between 1 and 3600 seconds")
         }
         guard (1...3_600).contains(contentCheckSeconds) else {
             throw Problem(setting: "content_check_interval", reason: "\(contentCheckSeconds) is not between 1 and 3600 seconds")
