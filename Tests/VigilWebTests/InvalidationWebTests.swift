@@ -123,3 +123,41 @@ struct InvalidationWebTests {
         }
     }
 }
+
+extension InvalidationWebTests {
+    @Test("a network that signs many times in an hour is pointed out on the dashboard, and can be counted and set aside from there")
+    func hotspots() async throws {
+        try await TestApp.with(configure: { $0.hotspotThreshold = 3 }) { app, client in
+            for index in 1...3 {
+                try await Self.confirmed(app, client, "busy\(index)@example.org", from: "203.0.113.\(index)")
+            }
+            try await Self.confirmed(app, client, "calm@example.net", from: "198.51.100.9")
+            let admin = Browser(client, address: "192.0.2.52")
+            try await admin.signIn(try await app.staff(.admin), app: app)
+            let dashboard = try await admin.get("/admin")
+            #expect(dashboard.body.contains("One network (a /24 or /48) sent 3 signatures."))
+            #expect(dashboard.body.contains("One e-mail domain sent 3 signatures."), "example.org signed three times")
+            let review = try #require(
+                dashboard.body.firstMatch(of: /href="(\/admin\/invalidations\?petition=osce-moscow-mechanism&amp;network_hash=[0-9a-f]{32})"/)
+                    .map { String($0.1).replacingOccurrences(of: "&amp;", with: "&") }
+            )
+            let form = try await admin.get(review)
+            #expect(form.body.contains("The network pointed out on the dashboard"))
+            let hash = try #require(form.field("network_hash"))
+            let fields: [(String, String)] = [("petition", "osce-moscow-mechanism"), ("network_hash", hash), ("reason", "three in a minute")]
+            let preview = try await admin.post("/admin/invalidations", fields: [("csrf", try await admin.csrfToken()), ("action", "preview")] + fields)
+            #expect(preview.field("expected") == "3")
+            let applied = try await admin.post(
+                "/admin/invalidations", fields: [("csrf", try await admin.csrfToken()), ("action", "apply"), ("expected", "3")] + fields
+            )
+            #expect(applied.status == .seeOther)
+            #expect(try await Self.count(client).contains(#""signature_count":1"#))
+
+            let viewer = Browser(client, address: "192.0.2.53")
+            try await viewer.signIn(try await app.staff(.viewer), app: app)
+            let seen = try await viewer.get("/admin")
+            #expect(seen.body.contains("One network (a /24 or /48) sent 3 signatures."))
+            #expect(!seen.body.contains("/admin/invalidations?"), "only those who may set signatures aside get the link")
+        }
+    }
+}

@@ -11,6 +11,8 @@ public struct InvalidationCriteria: Sendable, Equatable {
     public var networkHash: String?
     /// The e-mail domain, spelled as ``EmailAddress/domain`` spells it.
     public var emailDomain: String?
+    /// The keyed hash of an e-mail domain, as a ``SigningHotspot`` gives it.
+    public var emailDomainHash: String?
     /// An ISO 3166 country code.
     public var country: String?
     /// Signed on or after this moment.
@@ -24,6 +26,7 @@ public struct InvalidationCriteria: Sendable, Equatable {
         petitionID: Int64,
         networkHash: String? = nil,
         emailDomain: String? = nil,
+        emailDomainHash: String? = nil,
         country: String? = nil,
         signedFrom: Date? = nil,
         signedBefore: Date? = nil,
@@ -32,6 +35,7 @@ public struct InvalidationCriteria: Sendable, Equatable {
         self.petitionID = petitionID
         self.networkHash = networkHash
         self.emailDomain = emailDomain
+        self.emailDomainHash = emailDomainHash
         self.country = country
         self.signedFrom = signedFrom
         self.signedBefore = signedBefore
@@ -39,7 +43,8 @@ public struct InvalidationCriteria: Sendable, Equatable {
     }
 
     var isEmpty: Bool {
-        networkHash == nil && emailDomain == nil && country == nil && signedFrom == nil && signedBefore == nil
+        networkHash == nil && emailDomain == nil && emailDomainHash == nil && country == nil && signedFrom == nil
+            && signedBefore == nil
     }
 }
 
@@ -181,12 +186,47 @@ extension Store {
         var condition: SQLQueryString =
             "petition_id = \(bind: criteria.petitionID) AND status = 'confirmed' AND revoked_reason IS NULL"
         if let hash = criteria.networkHash { condition = condition + " AND network_hash = \(bind: hash)" }
-        if let domain = criteria.emailDomain {
-            condition = condition + " AND email_domain_hash = \(bind: cipher.domainIndex(of: domain))"
+        if let hash = criteria.emailDomain.map(cipher.domainIndex(of:)) ?? criteria.emailDomainHash {
+            condition = condition + " AND email_domain_hash = \(bind: hash)"
         }
         if let country = criteria.country { condition = condition + " AND country = \(bind: country)" }
         if let from = criteria.signedFrom { condition = condition + " AND created_at >= \(bind: from.storedMilliseconds)" }
         if let before = criteria.signedBefore { condition = condition + " AND created_at < \(bind: before.storedMilliseconds)" }
         return condition
+    }
+}
+
+/// A network or an e-mail domain from which many signatures came in a short time: worth a look.
+public struct SigningHotspot: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case network
+        case emailDomain = "email-domain"
+    }
+
+    public let kind: Kind
+    /// The keyed hash the signatures carry; staff can count and set them aside by it.
+    public let hash: String
+    /// Signatures from it since the moment asked about, whatever their state.
+    public let count: Int
+}
+
+extension Store {
+    /// Networks and e-mail domains that signed a petition at least `threshold` times since
+    /// `since`, busiest first: the trending check of the dashboard.
+    public func signingHotspots(petitionID: Int64, since: Date, threshold: Int) async throws -> [SigningHotspot] {
+        var hotspots: [SigningHotspot] = []
+        for (kind, column) in [(SigningHotspot.Kind.network, "network_hash"), (.emailDomain, "email_domain_hash")] {
+            hotspots += try await reader.raw(
+                """
+                SELECT \(ident: column) AS hash, COUNT(*) AS n FROM signatures
+                WHERE petition_id = \(bind: petitionID) AND created_at >= \(bind: since.storedMilliseconds)
+                  AND \(ident: column) IS NOT NULL
+                GROUP BY \(ident: column) HAVING COUNT(*) >= \(bind: threshold)
+                """
+            ).all().map { row in
+                SigningHotspot(kind: kind, hash: try row.decode(column: "hash", as: String.self), count: try row.decode(column: "n", as: Int.self))
+            }
+        }
+        return hotspots.sorted { ($0.count, $0.hash) > ($1.count, $1.hash) }
     }
 }

@@ -41,6 +41,8 @@ public struct VigilConfiguration: Sendable {
     public var rangeRateLimit = 30
     /// Signatures allowed per network (/24 or /56) per hour, sustained.
     public var rangeRateLimitHourly = 300
+    /// Signatures in an hour from one network or e-mail domain that make the dashboard point it out.
+    public var hotspotThreshold = 50
     /// Seconds a person needs at least between seeing the form and sending it; `0` turns the check off.
     public var signMinimumSeconds = 3
     /// A list of disposable e-mail domains to use instead of the bundled one.
@@ -116,6 +118,7 @@ public struct VigilConfiguration: Sendable {
         settings.rangeRateLimit = reader.int(forKey: "range_rate_limit", default: settings.rangeRateLimit)
         settings.rangeRateLimitHourly = reader.int(forKey: "range_rate_limit_hourly", default: settings.rangeRateLimitHourly)
         settings.signMinimumSeconds = reader.int(forKey: "sign_minimum_seconds", default: settings.signMinimumSeconds)
+        settings.hotspotThreshold = reader.int(forKey: "hotspot_threshold", default: settings.hotspotThreshold)
         settings.disposableDomainsFile = reader.string(forKey: "disposable_domains_file")
         settings.confirmationLifetimeDays = reader.int(
             forKey: "confirmation_ttl_days", default: settings.confirmationLifetimeDays
@@ -147,6 +150,7 @@ public struct VigilConfiguration: Sendable {
         ] where value < 1 {
             throw Problem(setting: setting, reason: "must be 1 or more (sign_rate_limit = 0 turns every limit off)")
         }
+        guard hotspotThreshold >= 2 else { throw Problem(setting: "hotspot_threshold", reason: "must be 2 or more") }
         guard (0...600).contains(signMinimumSeconds) else {
             throw Problem(setting: "sign_minimum_seconds", reason: "\(signMinimumSeconds) is not between 0 (off) and 600 seconds")
         }

@@ -25,6 +25,14 @@ struct DashboardController {
         let progress: ProgressView
         let countries: [CountryRow]
         let chart: DayChart
+        let hotspots: [HotspotRow]
+        let hasHotspots: Bool
+    }
+
+    /// A network or domain busy in the last hour, with a way to look at its signatures.
+    struct HotspotRow {
+        let label: String
+        let review: String?
     }
 
     struct CountryRow {
@@ -51,6 +59,20 @@ struct DashboardController {
             let countries = counts.byCountry.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { code, count in
                 CountryRow(name: Country(code: code)?.name(in: language) ?? code, count: number(count))
             }
+            let hourAgo = services.now().addingTimeInterval(-3600)
+            let mayInvalidate = context.staff?.member.role.may(.invalidateSignatures) ?? false
+            let hotspots = try await store.signingHotspots(
+                petitionID: petition.id, since: hourAgo, threshold: services.configuration.hotspotThreshold
+            ).map { hotspot in
+                HotspotRow(
+                    label: services.renderer.catalogue.text(
+                        "admin_hotspot_\(hotspot.kind == .network ? "network" : "domain")", in: language, ["count": number(hotspot.count)]
+                    ),
+                    review: mayInvalidate
+                        ? "/admin/invalidations?petition=\(slug)&\(hotspot.kind == .network ? "network_hash" : "domain_hash")=\(hotspot.hash)"
+                        : nil
+                )
+            }
             panels.append(
                 PetitionPanel(
                     slug: slug,
@@ -62,7 +84,9 @@ struct DashboardController {
                     lastDay: number(figures.confirmedLastDay),
                     progress: ProgressView(content: content, counts: counts, language: language, catalogue: services.renderer.catalogue),
                     countries: countries,
-                    chart: DayChart(days: figures.confirmedByDay, language: language)
+                    chart: DayChart(days: figures.confirmedByDay, language: language),
+                    hotspots: hotspots,
+                    hasHotspots: !hotspots.isEmpty
                 )
             )
         }

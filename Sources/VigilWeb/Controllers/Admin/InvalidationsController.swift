@@ -27,6 +27,9 @@ struct InvalidationsController {
         var from = ""
         var to = ""
         var reason = ""
+        /// A network or domain the dashboard pointed out, known only by its keyed hash.
+        var networkHash = ""
+        var domainHash = ""
 
         init() {}
 
@@ -38,6 +41,8 @@ struct InvalidationsController {
             from = body["from"]?.trimmingCharacters(in: .whitespaces) ?? ""
             to = body["to"]?.trimmingCharacters(in: .whitespaces) ?? ""
             reason = body["reason"] ?? ""
+            networkHash = body["network_hash"] ?? ""
+            domainHash = body["domain_hash"] ?? ""
         }
     }
 
@@ -61,6 +66,9 @@ struct InvalidationsController {
 
     struct Body {
         let form: Form
+        /// The form names a network or domain the dashboard pointed out.
+        let flaggedNetwork: Bool
+        let flaggedDomain: Bool
         let petitions: [PetitionOption]
         let countries: [CountryChoice]
         /// Set after a preview: how many counted signatures match now.
@@ -74,6 +82,8 @@ struct InvalidationsController {
     @Sendable func page(request: Request, context: VigilRequestContext) async throws -> HTML {
         var form = Form()
         form.petition = request.uri.queryParameters["petition"].map(String.init) ?? ""
+        form.networkHash = request.uri.queryParameters["network_hash"].map(String.init) ?? ""
+        form.domainHash = request.uri.queryParameters["domain_hash"].map(String.init) ?? ""
         let notice = request.uri.queryParameters["done"] != nil ? "admin_invalidation_done"
             : request.uri.queryParameters["undone"] != nil ? "admin_invalidation_undone" : nil
         return try await render(form: form, matches: nil, context: context, notice: notice.map { texts[$0] ?? $0 })
@@ -147,6 +157,16 @@ struct InvalidationsController {
             criteria.networkHash = services.networkHash(range)
             summary.append("network \(range)")
         }
+        if form.network.isEmpty, !form.networkHash.isEmpty {
+            guard form.networkHash.count == 32, form.networkHash.allSatisfy(\.isHexDigit) else { throw problem("admin_invalidation_network_invalid") }
+            criteria.networkHash = form.networkHash
+            summary.append("network flagged on the dashboard (\(form.networkHash.prefix(8)))")
+        }
+        if form.domain.isEmpty, !form.domainHash.isEmpty {
+            guard form.domainHash.count == 64, form.domainHash.allSatisfy(\.isHexDigit) else { throw problem("admin_invalidation_domain_invalid") }
+            criteria.emailDomainHash = form.domainHash
+            summary.append("e-mail domain flagged on the dashboard (\(form.domainHash.prefix(8)))")
+        }
         if !form.domain.isEmpty {
             guard let domain = EmailAddress.domain(typed: form.domain) else { throw problem("admin_invalidation_domain_invalid") }
             criteria.emailDomain = domain
@@ -213,7 +233,8 @@ struct InvalidationsController {
         return try services.adminPage(
             "admin-invalidations", titleKey: "admin_invalidations_title", path: "/admin/invalidations", context: context,
             body: Body(
-                form: form, petitions: petitions, countries: countries, matches: matches,
+                form: form, flaggedNetwork: !form.networkHash.isEmpty, flaggedDomain: !form.domainHash.isEmpty,
+                petitions: petitions, countries: countries, matches: matches,
                 previewed: matches != nil, canApply: (matches ?? 0) > 0, batches: batches
             ),
             notice: notice,
