@@ -20,17 +20,23 @@ public enum SignatureRevision: Sendable, Equatable {
         case .withdraw:
             return self
         case .invalidate(let ids, let reason, let batch):
-            let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !trimmed.isEmpty else { throw .invalidRequest("give a reason for the invalidation") }
-            guard trimmed.count <= Self.maximumReasonLength else {
-                throw .invalidRequest("the reason is longer than \(Self.maximumReasonLength) characters")
-            }
+            let trimmed = try Self.checked(reason: reason)
             try Self.check(ids)
             return .invalidate(signatureIDs: ids, reason: trimmed, batch: batch)
         case .undoInvalidation(let ids):
             try Self.check(ids)
             return self
         }
+    }
+
+    /// An invalidation's reason, trimmed, or why it cannot be one.
+    static func checked(reason: String) throws(StoreError) -> String {
+        let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw .invalidRequest("give a reason for the invalidation") }
+        guard trimmed.count <= maximumReasonLength else {
+            throw .invalidRequest("the reason is longer than \(maximumReasonLength) characters")
+        }
+        return trimmed
     }
 
     private static func check(_ ids: [Int64]) throws(StoreError) {

@@ -82,9 +82,7 @@ extension Store {
             .map { try $0.decode(column: "id", as: Int64.self) }
         guard !ids.isEmpty else { throw StoreError.invalidRequest("no counted signature matches these criteria; nothing was changed") }
         // Checks the reason before anything is written.
-        guard case .invalidate(_, let trimmedReason, _) = try SignatureRevision.invalidate(signatureIDs: ids, reason: reason).checked() else {
-            throw StoreError.invalidRequest("the reason could not be read")
-        }
+        let trimmedReason = try SignatureRevision.checked(reason: reason)
         let nowMS = now().storedMilliseconds
         // The batch and its audit line first, so the revision can name the batch; if the revision
         // then fails, both are taken back and the failure is recorded.

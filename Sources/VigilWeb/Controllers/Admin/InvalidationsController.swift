@@ -46,12 +46,6 @@ struct InvalidationsController {
         }
     }
 
-    struct CountryChoice {
-        let code: String
-        let name: String
-        let selected: Bool
-    }
-
     struct BatchRow {
         let id: Int64
         let createdAt: String
@@ -70,7 +64,7 @@ struct InvalidationsController {
         let flaggedNetwork: Bool
         let flaggedDomain: Bool
         let petitions: [PetitionOption]
-        let countries: [CountryChoice]
+        let countries: [SignFormView.CountryOption]
         /// Set after a preview: how many counted signatures match now.
         let matches: Int?
         let previewed: Bool
@@ -227,9 +221,7 @@ struct InvalidationsController {
                 )
             }
         }
-        let countries = Country.all
-            .map { CountryChoice(code: $0.code, name: $0.name(in: .fallback), selected: $0.code == form.country) }
-            .sorted { $0.name < $1.name }
+        let countries = SignFormView.countryMenu(priority: [], chosen: form.country, language: .fallback).other
         return try services.adminPage(
             "admin-invalidations", titleKey: "admin_invalidations_title", path: "/admin/invalidations", context: context,
             body: Body(
