@@ -61,17 +61,17 @@ public struct MailComposer: Sendable {
             "title": text.title,
             "name": outboxMessage.fields["name"] ?? "",
             "site": baseURL,
-            "privacy": "\(baseURL)/privacy",
+            "privacy": baseURL + language.path("/privacy"),
         ]
         var link: String?
         var unsubscribeURL: String?
         if let manage = outboxMessage.fields["manage"] {
-            values["manage"] = "\(baseURL)/signature/\(manage)"
+            values["manage"] = baseURL + language.path("/signature/\(manage)")
         }
         switch outboxMessage.kind {
         case .confirmSignature:
             guard let token = outboxMessage.fields["token"] else { throw Problem.missingField("token") }
-            link = "\(baseURL)/confirm/\(token)"
+            link = baseURL + language.path("/confirm/\(token)")
             values["link"] = link
             if let expires = outboxMessage.fields["expires_at"].flatMap(Double.init) {
                 let date = Date(timeIntervalSince1970: expires / 1000)
@@ -81,13 +81,13 @@ public struct MailComposer: Sendable {
                 )
             }
         case .alreadySigned:
-            link = "\(baseURL)/petitions/\(petition.slug)"
+            link = baseURL + language.path("/petitions/\(petition.slug)")
         case .signatureReceipt:
             for field in ["leaf_index", "leaf_hash", "nonce"] {
                 guard let value = outboxMessage.fields[field] else { throw Problem.missingField(field) }
                 values[field] = value
             }
-            link = "\(baseURL)/verify?petition=\(petition.slug)&leaf_hash=\(values["leaf_hash"] ?? "")"
+            link = baseURL + language.path("/verify?petition=\(petition.slug)&leaf_hash=\(values["leaf_hash"] ?? "")")
             values["link"] = link
             values["key"] = "\(baseURL)/.well-known/vigil-log-key"
             values["petition"] = petition.slug
@@ -97,7 +97,7 @@ public struct MailComposer: Sendable {
             else { throw Problem.missingField("update_id") }
             values["update_title"] = updateText.title
             values["update_body"] = updateText.body
-            link = "\(baseURL)/updates#update-\(updateID)"
+            link = baseURL + language.path("/updates#update-\(updateID)")
             values["link"] = link
             if let manage = outboxMessage.fields["manage"] {
                 unsubscribeURL = "\(baseURL)/signature/\(manage)/unsubscribe"

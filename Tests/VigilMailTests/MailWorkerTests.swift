@@ -50,7 +50,7 @@ struct MailWorkerTests {
             #expect(mail.to.name == "Ani Hakobyan")
             #expect(mail.subject == "Confirm your signature: Invoke the OSCE Moscow Mechanism for the 23 Armenians held in Baku")
             let link = try #require(mail.link)
-            #expect(link.hasPrefix("https://petition.example.org/confirm/"))
+            #expect(link.hasPrefix("https://petition.example.org/en/confirm/"), "the link keeps the signer's language")
             #expect(mail.body.contains(link))
             #expect(mail.body.contains("Hello Ani Hakobyan,"))
             #expect(mail.body.contains("The link works until September 28, 2026."))

@@ -29,6 +29,27 @@ public enum Language: String, CaseIterable, Sendable, Codable, Hashable {
     /// The Foundation locale used to format numbers, dates and country names.
     public var locale: Locale { Locale(identifier: rawValue) }
 
+    /// A site path in this language: `/hy/detainees` for `/detainees`.
+    ///
+    /// The language sits in the first path segment so that a link, a bookmark or a search
+    /// engine always lands on the same language, whatever the browser's settings say.
+    public func path(_ path: String) -> String {
+        path == "/" ? "/\(rawValue)/" : "/\(rawValue)\(path)"
+    }
+
+    /// Splits a language prefix off a request path: `/fr/verify` gives French and `/verify`.
+    ///
+    /// A bare `/fr` counts as `/fr/`; a query string is kept. Returns `nil` when the first
+    /// segment names no language.
+    public static func prefix(of path: String) -> (language: Language, rest: String)? {
+        guard path.hasPrefix("/") else { return nil }
+        let afterSlash = path.dropFirst()
+        let segment = afterSlash.prefix { $0 != "/" && $0 != "?" }
+        guard let language = Language(rawValue: String(segment)) else { return nil }
+        let rest = afterSlash.dropFirst(segment.count)
+        return (language, rest.hasPrefix("/") ? String(rest) : "/" + rest)
+    }
+
     /// Picks the best language from an HTTP `Accept-Language` header among those offered.
     ///
     /// Quality values are honoured; a tag such as `fr-CA` matches `fr`. Returns `nil` when

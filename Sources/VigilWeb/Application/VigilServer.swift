@@ -8,11 +8,14 @@ import VigilCore
 import VigilMail
 import VigilStore
 
+/// The application Vigil runs: its router behind the language prefixes.
+typealias VigilApplication = Application<LanguagePrefixResponder<RouterResponder<VigilRequestContext>>>
+
 /// A Vigil server put together from its configuration: the store, the mail worker and the web
 /// application, started and stopped as one.
 public struct VigilServer: Sendable {
     public let store: Store
-    let application: Application<RouterResponder<VigilRequestContext>>
+    let application: VigilApplication
     let services: VigilServices
     /// Every route the application answers, as `GET /admin/petitions/{slug}`, so that a test can
     /// check that each console route has its permission.
@@ -123,9 +126,9 @@ public struct VigilServer: Sendable {
         now: @escaping @Sendable () -> Date,
         staffSignIn: StaffSignInSettings,
         logger: Logger
-    ) async throws -> (Application<RouterResponder<VigilRequestContext>>, VigilServices, [String]) {
+    ) async throws -> (VigilApplication, VigilServices, [String]) {
         let master = SymmetricKey(data: masterKey)
-        let renderer = try await PageRenderer.load(campaignNames: try await store.campaignNames())
+        let renderer = try await PageRenderer.load(campaignNames: try await store.campaignNames(), publicURL: configuration.publicURL)
         let registryVersion = try await store.registryVersion()
         let registry = try await RegistryDirectory.load(store: store)
         let directory = PetitionDirectory(store: store, registry: registry)
@@ -202,7 +205,7 @@ public struct VigilServer: Sendable {
         case .smtp: "e-mails are sent through \(configuration.smtpHost) (\(configuration.smtpSecurity))"
         }
         let application = Application(
-            router: router,
+            responder: LanguagePrefixResponder(inner: router.buildResponder(), secureCookies: configuration.isHTTPS),
             // Slow or oversized clients cannot hold the server: silent connections are closed,
             // headers are bounded (bodies are bounded per request), and connections are capped.
             server: .http1(

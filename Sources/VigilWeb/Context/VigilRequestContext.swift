@@ -14,6 +14,8 @@ public struct VigilRequestContext: RequestContext {
     public var csrfSecretIsNew = false
     /// The staff member signed in on this browser, fully or part way.
     public var staff: SignedInStaff?
+    /// The language named by the path's prefix (`/hy/…`), which outranks every other hint.
+    public var pathLanguage: Language?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -23,7 +23,7 @@ struct ConfirmationController {
               standing.status != .held,
               let petition = try await services.store.petition(id: standing.petitionID)
         else {
-            return try await problemPage(request: request, key: "unknown_link", status: .notFound)
+            return try await problemPage(request: request, context: context, key: "unknown_link", status: .notFound)
         }
         let content = try await services.content(slug: petition.slug)
         let language = request.uri.queryParameters["lang"].flatMap { Language(rawValue: String($0)) }
@@ -31,7 +31,7 @@ struct ConfirmationController {
         guard let text = content.text(language) else { throw HTTPError(.notFound) }
         let renderer = services.renderer
         let catalogue = renderer.catalogue
-        let petitionURL = "/petitions/\(petition.slug)?lang=\(language.tag)"
+        let petitionURL = language.path("/petitions/\(petition.slug)")
 
         switch (standing.status, standing.linkExpired) {
         case (.confirmed, _):
@@ -52,7 +52,7 @@ struct ConfirmationController {
                         leafIndex: $0.leafIndex.formatted(.number.locale(language.locale)),
                         leafHash: $0.leafHash.hex,
                         nonce: $0.nonce.hexString,
-                        verifyURL: "/verify?petition=\(petition.slug)&leaf_hash=\($0.leafHash.hex)&lang=\(language.tag)"
+                        verifyURL: language.path("/verify?petition=\(petition.slug)&leaf_hash=\($0.leafHash.hex)")
                     )
                 },
                 petitionTitle: text.title,
@@ -63,7 +63,7 @@ struct ConfirmationController {
             return HTML(try renderer.render("thanks", page), headers: services.languageHeaders(language))
         case (.pending, true):
             return try await problemPage(
-                request: request, key: "expired_link", status: .gone, language: language,
+                request: request, context: context, key: "expired_link", status: .gone, language: language,
                 petitionURL: petitionURL, petitionTitle: text.title,
                 values: ["days": String(services.configuration.confirmationLifetimeDays)]
             )
@@ -74,7 +74,7 @@ struct ConfirmationController {
                 t: renderer.texts(language),
                 title: title,
                 intro: catalogue.text("confirm_intro", in: language, ["title": text.title]),
-                action: "/confirm/\(tokenText)?lang=\(language.tag)",
+                action: language.path("/confirm/\(tokenText)"),
                 csrf: services.formToken(context),
                 petitionURL: petitionURL
             )
@@ -87,20 +87,22 @@ struct ConfirmationController {
         let tokenText = try context.parameters.require("token")
         let body = try await services.verifiedForm(request, context: context)
         guard let token = ConfirmationToken(link: tokenText) else {
-            return try await problemPage(request: request, key: "unknown_link", status: .notFound)
+            return try await problemPage(request: request, context: context, key: "unknown_link", status: .notFound)
                 .response(from: request, context: context)
         }
         let outcome = try await services.store.signatureWriter.confirm(token)
         if case .confirmed(_, let number) = outcome {
             context.logger.info("signature confirmed", metadata: ["signer_number": "\(number)"])
         }
-        let language = request.uri.queryParameters["lang"].flatMap { Language(rawValue: String($0)) }
-        return Response.redirect(to: "/confirm/\(token.text)" + (language.map { "?lang=\($0.tag)" } ?? ""), type: .normal)
+        let language = context.pathLanguage ?? request.uri.queryParameters["lang"].flatMap { Language(rawValue: String($0)) }
+        let path = "/confirm/\(token.text)"
+        return Response.redirect(to: language?.path(path) ?? path, type: .normal)
     }
 
     /// The page for a link that cannot confirm (unknown or expired), with the way back to signing.
     private func problemPage(
         request: Request,
+        context: VigilRequestContext,
         key: String,
         status: HTTPResponse.Status,
         language: Language? = nil,
@@ -109,7 +111,7 @@ struct ConfirmationController {
         values: [String: String] = [:]
     ) async throws -> HTML {
         let slug = try await services.directory.defaultSlug()
-        let language = language ?? Language.chosen(for: request, offered: services.renderer.languages, default: .fallback)
+        let language = language ?? Language.chosen(for: request, context: context, offered: services.renderer.languages, default: .fallback)
         let renderer = services.renderer
         let title = renderer.catalogue.text("\(key)_title", in: language)
         let page = MessagePage(

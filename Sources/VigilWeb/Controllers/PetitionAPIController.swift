@@ -17,7 +17,7 @@ struct PetitionAPIController {
     @Sendable func petition(request: Request, context: VigilRequestContext) async throws -> Response {
         let content = try await services.apiContent(slug: context.parameters.require("slug"))
         let petition = content.petition
-        let language = Language.chosen(for: request, offered: petition.languages, default: petition.defaultLanguage)
+        let language = Language.chosen(for: request, context: context, offered: petition.languages, default: petition.defaultLanguage)
         let counts = services.store.liveCounts.counts(forPetition: petition.id)
         let etag = "W/\"\(counts.version)-\(language.tag)\""
         if let notModified = APIResponse.notModified(request, etag: etag) { return notModified }

@@ -15,7 +15,7 @@ struct PetitionController {
     /// The petition with an empty sign form, from the page cache.
     @Sendable func page(request: Request, context: VigilRequestContext) async throws -> HTML {
         let content = try await services.content(slug: context.parameters.require("slug"))
-        let language = Language.chosen(for: request, offered: content.petition.languages, default: content.petition.defaultLanguage)
+        let language = Language.chosen(for: request, context: context, offered: content.petition.languages, default: content.petition.defaultLanguage)
         let counts = services.store.liveCounts.counts(forPetition: content.petition.id)
         let timeline = try await services.timelines.events(petitionID: content.petition.id)
         // Events are only ever added, so their number tells when the timeline changed.
@@ -38,7 +38,7 @@ struct PetitionController {
         let body = try await services.verifiedForm(request, context: context)
         let petition = content.petition
         let language = body["lang"].flatMap(Language.init(rawValue:)).map(petition.language(for:))
-            ?? Language.chosen(for: request, offered: petition.languages, default: petition.defaultLanguage)
+            ?? Language.chosen(for: request, context: context, offered: petition.languages, default: petition.defaultLanguage)
         guard petition.state.acceptsSignatures, let text = content.text(language) else {
             throw HTTPError(.conflict)
         }
@@ -90,13 +90,13 @@ struct PetitionController {
             context.logger.notice("signature held back for review", metadata: ["reason": "\(reason.rawValue)"])
         }
         // Every outcome looks the same to the person signing: who has signed is never revealed.
-        return Response.redirect(to: "/petitions/\(petition.slug)/check-email?lang=\(language.tag)", type: .normal)
+        return Response.redirect(to: language.path("/petitions/\(petition.slug)/check-email"), type: .normal)
     }
 
     /// "Check your e-mail", shown after every submission.
     @Sendable func checkEmail(request: Request, context: VigilRequestContext) async throws -> HTML {
         let content = try await services.content(slug: context.parameters.require("slug"))
-        let language = Language.chosen(for: request, offered: content.petition.languages, default: content.petition.defaultLanguage)
+        let language = Language.chosen(for: request, context: context, offered: content.petition.languages, default: content.petition.defaultLanguage)
         let title = services.renderer.catalogue.text("check_email_title", in: language)
         let page = try services.renderer.render(
             "check-email",
@@ -104,7 +104,7 @@ struct PetitionController {
                 layout: services.renderer.layout(language: language, title: title, path: request.uri.path, offered: content.petition.languages),
                 t: services.renderer.texts(language),
                 title: title,
-                petitionURL: "/petitions/\(content.petition.slug)?lang=\(language.tag)",
+                petitionURL: language.path("/petitions/\(content.petition.slug)"),
                 petitionTitle: content.text(language)?.title ?? ""
             )
         )

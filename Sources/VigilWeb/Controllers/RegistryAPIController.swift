@@ -16,7 +16,7 @@ struct RegistryAPIController {
 
     /// Everyone, briefly; `?q=` searches names, `?category=` keeps one category.
     @Sendable func list(request: Request, context: VigilRequestContext) async throws -> Response {
-        let language = services.siteLanguage(request)
+        let language = services.siteLanguage(request, context: context)
         let query = request.registryQuery
         var people = query.isEmpty ? services.registry.detainees : services.registry.search(query)
         if let text = request.uri.queryParameters["category"].map(String.init) {
@@ -48,7 +48,7 @@ struct RegistryAPIController {
             DetaineeDocument(
                 person: person,
                 sources: services.registry.registry.sources,
-                language: services.siteLanguage(request),
+                language: services.siteLanguage(request, context: context),
                 baseURL: services.configuration.publicURL,
                 now: services.now()
             )
@@ -57,7 +57,7 @@ struct RegistryAPIController {
 
     /// The whole public registry in one JSON file.
     @Sendable func exportJSON(request: Request, context: VigilRequestContext) async throws -> Response {
-        let language = services.siteLanguage(request)
+        let language = services.siteLanguage(request, context: context)
         let now = services.now()
         let base = services.configuration.publicURL
         let registry = services.registry.registry
@@ -80,7 +80,7 @@ struct RegistryAPIController {
         let text = RegistryCSV.document(
             people: registry.detainees,
             sources: registry.sources,
-            language: services.siteLanguage(request),
+            language: services.siteLanguage(request, context: context),
             baseURL: services.configuration.publicURL,
             now: services.now()
         )

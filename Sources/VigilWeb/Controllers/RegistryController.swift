@@ -12,7 +12,7 @@ struct RegistryController {
 
     /// Everyone, grouped by category; `?category=` keeps one group, `?q=` searches by name.
     @Sendable func list(request: Request, context: VigilRequestContext) async throws -> HTML {
-        let language = services.siteLanguage(request)
+        let language = services.siteLanguage(request, context: context)
         let query = request.registryQuery
         // An unknown category shows everyone rather than an error page: it is a filter, not an address.
         let category = request.uri.queryParameters["category"].flatMap { Detainee.Category(rawValue: String($0)) }
@@ -31,7 +31,7 @@ struct RegistryController {
 
     /// One person's profile, or 404.
     @Sendable func profile(request: Request, context: VigilRequestContext) async throws -> HTML {
-        let language = services.siteLanguage(request)
+        let language = services.siteLanguage(request, context: context)
         guard let person = services.registry.detainee(slug: try context.parameters.require("slug")) else {
             throw HTTPError(.notFound)
         }
@@ -53,8 +53,8 @@ extension VigilServices {
     }
 
     /// The language of a page that belongs to no petition: one the interface is translated into.
-    func siteLanguage(_ request: Request) -> Language {
-        Language.chosen(for: request, offered: renderer.languages, default: .fallback)
+    func siteLanguage(_ request: Request, context: VigilRequestContext) -> Language {
+        Language.chosen(for: request, context: context, offered: renderer.languages, default: .fallback)
     }
 }
 

@@ -20,13 +20,14 @@ struct SiteController {
     /// The home page leads to the campaign's petition.
     @Sendable func home(request: Request, context: VigilRequestContext) async throws -> Response {
         guard let slug = try await services.directory.defaultSlug() else { throw HTTPError(.notFound) }
-        let language = request.uri.queryParameters["lang"].flatMap { Language(rawValue: String($0)) }
-        return Response.redirect(to: "/petitions/\(slug)" + (language.map { "?lang=\($0.tag)" } ?? ""), type: .found)
+        let language = context.pathLanguage ?? request.uri.queryParameters["lang"].flatMap { Language(rawValue: String($0)) }
+        let path = "/petitions/\(slug)"
+        return Response.redirect(to: language?.path(path) ?? path, type: .found)
     }
 
     /// What is stored about signers, why, for how long, and who can see it.
     @Sendable func privacy(request: Request, context: VigilRequestContext) async throws -> HTML {
-        let language = Language.chosen(for: request, offered: services.renderer.languages, default: .fallback)
+        let language = Language.chosen(for: request, context: context, offered: services.renderer.languages, default: .fallback)
         let renderer = services.renderer
         let title = renderer.catalogue.text("privacy_title", in: language)
         let slug = try await services.directory.defaultSlug()

@@ -35,7 +35,7 @@ struct UpdatesController {
     }
 
     @Sendable func page(request: Request, context: VigilRequestContext) async throws -> HTML {
-        let language = Language.chosen(for: request, offered: services.renderer.languages, default: .fallback)
+        let language = Language.chosen(for: request, context: context, offered: services.renderer.languages, default: .fallback)
         let title = services.renderer.catalogue.text("updates_title", in: language)
         let page = Page(
             layout: services.renderer.layout(language: language, title: title, path: "/updates"),
@@ -47,7 +47,7 @@ struct UpdatesController {
     }
 
     @Sendable func feed(request: Request, context: VigilRequestContext) async throws -> Response {
-        let language = Language.chosen(for: request, offered: services.renderer.languages, default: .fallback)
+        let language = Language.chosen(for: request, context: context, offered: services.renderer.languages, default: .fallback)
         let base = services.configuration.publicURL
         let entries = try await entries(language: language)
         let escape = UpdateMarkdown.escape
@@ -96,7 +96,7 @@ struct UpdatesController {
                     date: published.formatted(format),
                     isoDate: published.formatted(iso),
                     petition: content.text(language)?.title ?? slug,
-                    petitionURL: "/petitions/\(slug)?lang=\(language.tag)",
+                    petitionURL: language.path("/petitions/\(slug)"),
                     safeHTML: UpdateMarkdown.html(text.body).text
                 )))
             }

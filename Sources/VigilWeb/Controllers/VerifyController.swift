@@ -41,7 +41,7 @@ struct VerifyController {
         request: Request, context: VigilRequestContext, content: PetitionContent, form: VerifyForm, run: Bool
     ) async throws -> HTML {
         let petition = content.petition
-        let language = Language.chosen(for: request, offered: petition.languages, default: petition.defaultLanguage)
+        let language = Language.chosen(for: request, context: context, offered: petition.languages, default: petition.defaultLanguage)
         let catalogue = services.renderer.catalogue
         var problems: [String] = []
         var result: VerifyResultView?
@@ -61,8 +61,8 @@ struct VerifyController {
             title: title,
             petition: petition.slug,
             petitionTitle: content.text(language)?.title ?? petition.slug,
-            petitionURL: "/petitions/\(petition.slug)?lang=\(language.tag)",
-            action: "/verify?lang=\(language.tag)",
+            petitionURL: language.path("/petitions/\(petition.slug)"),
+            action: language.path("/verify"),
             csrf: services.formToken(context),
             form: form,
             problems: problems,

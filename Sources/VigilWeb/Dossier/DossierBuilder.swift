@@ -35,7 +35,7 @@ public struct DossierBuilder: Sendable {
 
     public init(store: Store, key: TallyLogKey, publicURL: String, now: @escaping @Sendable () -> Date = { Date() }) async throws {
         self.init(
-            store: store, renderer: try await PageRenderer.load(campaignNames: try await store.campaignNames()), key: key,
+            store: store, renderer: try await PageRenderer.load(campaignNames: try await store.campaignNames(), publicURL: publicURL), key: key,
             publicURL: publicURL, now: now
         )
     }

@@ -42,7 +42,7 @@ struct ErrorPageMiddleware: RouterMiddleware {
     }
 
     private func page(for status: HTTPResponse.Status, request: Request, context: Context) async throws -> Response {
-        let language = Language.chosen(for: request, offered: renderer.languages, default: .fallback)
+        let language = Language.chosen(for: request, context: context, offered: renderer.languages, default: .fallback)
         let known: Set<Int> = [400, 403, 404, 409, 413, 500, 503]
         let key = "error_\(known.contains(status.code) ? status.code : (status.code >= 500 ? 500 : 400))"
         let slug = try? await directory.defaultSlug()

@@ -56,7 +56,6 @@ struct DetaineeListPage {
         path: String
     ) {
         let language = words.language
-        let lang = "lang=\(language.tag)"
         title = words.text("registry_title")
         layout = renderer.layout(
             language: language, title: title, description: words.text("registry_description"), path: path,
@@ -65,12 +64,13 @@ struct DetaineeListPage {
         t = renderer.texts(language)
         intro = words.text("registry_intro", count: all.count)
         self.query = query
-        let searchPart = query.isEmpty ? "" : "&q=\(Self.encode(query))"
-        filters = [Filter(label: words.text("registry_filter_all", count: all.count), href: "/detainees?\(lang)\(searchPart)", current: category == nil)]
+        let list = language.path("/detainees")
+        let search = query.isEmpty ? "" : "q=\(Self.encode(query))"
+        filters = [Filter(label: words.text("registry_filter_all", count: all.count), href: search.isEmpty ? list : "\(list)?\(search)", current: category == nil)]
             + Detainee.Category.allCases.map { option in
                 Filter(
                     label: words.group(option, count: all.count { $0.record.category == option }),
-                    href: "/detainees?category=\(option.rawValue)&\(lang)\(searchPart)",
+                    href: "\(list)?category=\(option.rawValue)" + (search.isEmpty ? "" : "&\(search)"),
                     current: option == category
                 )
             }
@@ -87,7 +87,7 @@ struct DetaineeListPage {
                 .filter { $0.name != record.displayName && $0.score > shown }
                 .max { $0.score < $1.score }?.name
             return Card(
-                href: "/detainees/\(record.slug)?\(lang)",
+                href: language.path("/detainees/\(record.slug)"),
                 name: record.displayName,
                 initials: record.initials,
                 alsoKnownAs: matched.map { words.text("registry_also_known_as", ["name": $0]) },
@@ -108,9 +108,9 @@ struct DetaineeListPage {
             groups = filtered.isEmpty ? [] : [Group(id: "results", title: words.text("registry_results_heading"), cards: filtered.map(card))]
         }
         isEmpty = filtered.isEmpty
-        csvURL = "/detainees.csv?\(lang)"
-        jsonURL = "/detainees.json?\(lang)"
-        apiURL = "/api/v1/detainees?\(lang)"
+        csvURL = language.path("/detainees.csv")
+        jsonURL = language.path("/detainees.json")
+        apiURL = language.path("/api/v1/detainees")
     }
 
     /// Percent-encodes a query for a link, leaving only ASCII letters, digits and `-._~` as they are.

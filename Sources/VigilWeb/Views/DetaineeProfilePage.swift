@@ -118,8 +118,8 @@ struct DetaineeProfilePage {
         t = renderer.texts(language)
         initials = record.initials
         category = words.category(record.category)
-        categoryURL = "/detainees?category=\(record.category.rawValue)&lang=\(language.tag)"
-        listURL = "/detainees?lang=\(language.tag)"
+        categoryURL = language.path("/detainees?category=\(record.category.rawValue)")
+        listURL = language.path("/detainees")
         status = words.status(custody)
         heldSince = words.heldSince(custody)
         daysHeld = words.daysHeld(custody)
@@ -208,6 +208,6 @@ struct DetaineeProfilePage {
                 note: words.localized(source.note)
             )
         }
-        jsonURL = "/api/v1/detainees/\(record.slug)?lang=\(language.tag)"
+        jsonURL = language.path("/api/v1/detainees/\(record.slug)")
     }
 }

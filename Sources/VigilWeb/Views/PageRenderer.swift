@@ -16,6 +16,9 @@ struct PageRenderer: Sendable {
     /// The languages the interface is translated into: pages that belong to no petition are
     /// offered in these only, so a page never claims a language it is not written in.
     let languages: [Language]
+    /// The site's public address, without a trailing slash, for the absolute links that
+    /// search engines want in `hreflang` alternates.
+    let publicURL: String
     private let library: MustacheLibrary
 
     /// Why a page could not be rendered; a bug in Vigil, never the visitor's fault.
@@ -23,7 +26,7 @@ struct PageRenderer: Sendable {
         let description: String
     }
 
-    static func load(campaignNames: [Language: String]) async throws -> PageRenderer {
+    static func load(campaignNames: [Language: String], publicURL: String) async throws -> PageRenderer {
         let resources = webResources
         let templates = resources.appendingPathComponent("templates")
         guard FileManager.default.fileExists(atPath: templates.path) else {
@@ -41,6 +44,7 @@ struct PageRenderer: Sendable {
             assets: try StaticAssets(folder: resources.appendingPathComponent("public")),
             campaignNames: campaignNames,
             languages: Language.allCases.filter { files[$0] != nil },
+            publicURL: publicURL,
             library: library
         )
     }
@@ -70,6 +74,9 @@ struct PageRenderer: Sendable {
     }
 
     /// The frame every page shares: language, title, stylesheet and language links.
+    ///
+    /// `path` is the page's path without a language prefix; each language's link puts its own
+    /// prefix in front, and the unprefixed path is the `x-default` alternate.
     func layout(
         language: Language,
         title: String,
@@ -88,7 +95,11 @@ struct PageRenderer: Sendable {
             countURL: countURL,
             showLanguages: offered.count > 1,
             languages: offered.count > 1
-                ? offered.map { Layout.LanguageLink(name: $0.nativeName, tag: $0.tag, href: "\(path)?lang=\($0.tag)", current: $0 == language) }
+                ? offered.map { Layout.LanguageLink(name: $0.nativeName, tag: $0.tag, href: $0.path(path), current: $0 == language) }
+                : [],
+            alternates: offered.count > 1
+                ? offered.map { Layout.Alternate(hreflang: $0.tag, href: publicURL + $0.path(path)) }
+                    + [Layout.Alternate(hreflang: "x-default", href: publicURL + path)]
                 : []
         )
     }
@@ -103,6 +114,12 @@ struct Layout {
         let current: Bool
     }
 
+    /// A `<link rel="alternate" hreflang>` to the same page in another language.
+    struct Alternate {
+        let hreflang: String
+        let href: String
+    }
+
     let lang: String
     let siteName: String
     let title: String
@@ -113,4 +130,5 @@ struct Layout {
     let countURL: String?
     let showLanguages: Bool
     let languages: [LanguageLink]
+    let alternates: [Alternate]
 }

@@ -91,7 +91,7 @@ struct PetitionPage {
                 id: category.rawValue,
                 title: catalogue.text(key, count: people.count, in: language),
                 count: people.count,
-                people: people.map { PersonLink(name: $0.displayName, href: "/detainees/\($0.slug)?lang=\(language.tag)") }
+                people: people.map { PersonLink(name: $0.displayName, href: language.path("/detainees/\($0.slug)")) }
             )
         }
         self.signers = signers.map { signer in
@@ -102,10 +102,10 @@ struct PetitionPage {
                 comment: signer.comment
             )
         }
-        registryURL = "/detainees?lang=\(language.tag)"
+        registryURL = language.path("/detainees")
         jsonURL = "\(path).json"
         self.timeline = TimelineView.lines(timeline, language: language, catalogue: catalogue)
         hasTimeline = !timeline.isEmpty
-        verifyURL = "/verify?petition=\(content.petition.slug)&lang=\(language.tag)"
+        verifyURL = language.path("/verify?petition=\(content.petition.slug)")
     }
 }

@@ -157,7 +157,7 @@ struct ReceivedMail: Sendable {
 
     /// The first link to this site's confirmation page, as a path.
     var confirmationPath: String? {
-        guard let range = body.range(of: #"https://petition\.example\.org(/confirm/[A-Za-z0-9_-]+)"#, options: .regularExpression) else {
+        guard let range = body.range(of: #"https://petition\.example\.org(/[a-z]{2})?/confirm/[A-Za-z0-9_-]+"#, options: .regularExpression) else {
             return nil
         }
         return String(body[range]).replacingOccurrences(of: "https://petition.example.org", with: "")
