@@ -15,7 +15,7 @@ struct InvalidationWebTests {
         _ = try await browser.sign(email: email, country: country)
         let mail = try await app.confirmationMail(for: email)
         _ = try await browser.confirm(try #require(mail.confirmationPath))
-        return mail.body.firstMatch(of: /https:\/\/petition\.example\.org((?:\/[a-z]{2})?\/signature\/[A-Za-z0-9_-]{43})/).map { String($0.1) }
+        return mail.signerPagePath
     }
 
     static func count(_ client: any TestClientProtocol) async throws -> String {

@@ -15,7 +15,7 @@ struct UpdatesTests {
         _ = try await browser.sign(email: email, extra: keepInformed ? [("keep_informed", "yes")] : [])
         let mail = try await app.confirmationMail(for: email)
         _ = try await browser.confirm(try #require(mail.confirmationPath))
-        return mail.body.firstMatch(of: /https:\/\/petition\.example\.org((?:\/[a-z]{2})?\/signature\/[A-Za-z0-9_-]{43})/).map { String($0.1) }
+        return mail.signerPagePath
     }
 
     @Test("an update is written, published on the page and in the feed, and e-mailed once to those who asked")

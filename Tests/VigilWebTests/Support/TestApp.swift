@@ -156,8 +156,14 @@ struct ReceivedMail: Sendable {
     }
 
     /// The first link to this site's confirmation page, as a path.
-    var confirmationPath: String? {
-        guard let range = body.range(of: #"https://petition\.example\.org(/[a-z]{2})?/confirm/[A-Za-z0-9_-]+"#, options: .regularExpression) else {
+    var confirmationPath: String? { path(#"(/[a-z]{2})?/confirm/[A-Za-z0-9_-]+"#) }
+
+    /// The first link to the signer's own page, as a path.
+    var signerPagePath: String? { path(#"(/[a-z]{2})?/signature/[A-Za-z0-9_-]{43}"#) }
+
+    /// The path of the first link to this site whose path matches `pattern`.
+    private func path(_ pattern: String) -> String? {
+        guard let range = body.range(of: #"https://petition\.example\.org"# + pattern, options: .regularExpression) else {
             return nil
         }
         return String(body[range]).replacingOccurrences(of: "https://petition.example.org", with: "")
