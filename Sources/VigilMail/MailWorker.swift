@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import VigilCore
 import VigilStore
 
 /// Delivers the outbox. Runs as a service beside the web server: it sends what is due, retries
@@ -11,9 +12,11 @@ public final class MailWorker: Service, Sendable {
     public struct Settings: Sendable {
         /// How often to look for due retries when no new mail arrives.
         public var pollInterval: Duration
-        /// Messages taken per round.
+        /// Messages sent per round.
         public var batchSize: Int
-        /// How long a claimed message is reserved; after that another round may take it again.
+        /// How long a message taken for sending is reserved; after that it may be taken again.
+        /// It must be longer than one attempt can last, or a slow server could get a second copy
+        /// from another worker while the first is still sending.
         public var lease: Duration
         /// Delay after the first failure; doubled after each further one.
         public var firstRetryDelay: Duration
@@ -24,7 +27,7 @@ public final class MailWorker: Service, Sendable {
         public init(
             pollInterval: Duration = .seconds(15),
             batchSize: Int = 20,
-            lease: Duration = .seconds(300),
+            lease: Duration = .seconds(900),
             firstRetryDelay: Duration = .seconds(30),
             longestRetryDelay: Duration = .seconds(6 * 3600),
             maximumAttempts: Int = 12
@@ -86,14 +89,18 @@ public final class MailWorker: Service, Sendable {
         }
     }
 
-    /// Sends one round of due messages and returns how many were taken.
+    /// Sends one round of due messages, up to the batch size, and returns how many were taken.
+    ///
+    /// Each message is taken just before it is sent, so its lease covers its own attempt only,
+    /// however slowly the messages before it went.
     @discardableResult
     public func deliverDueMail() async throws -> Int {
-        let due = try await store.claimDueMail(limit: settings.batchSize, lease: settings.lease)
-        for message in due {
+        var taken = 0
+        while taken < settings.batchSize, let message = try await store.claimDueMail(limit: 1, lease: settings.lease).first {
+            taken += 1
             await deliver(message)
         }
-        return due.count
+        return taken
     }
 
     private func deliver(_ outboxMessage: OutboxMessage) async {
@@ -107,12 +114,15 @@ public final class MailWorker: Service, Sendable {
                 throw MailDeliveryError.permanent("\(problem)")
             }
             try await transport.send(mail)
-        } catch MailDeliveryError.permanent(let reason) {
+        } catch MailDeliveryError.permanent(let words) {
+            // Many servers repeat the address ("550 <anna@example.org>: no such user"); the
+            // answer is logged and kept unsealed for staff, so the address is masked in it.
+            let reason = EmailAddress.masking(outboxMessage.recipient, in: words)
             logger.error("e-mail refused for good: \(reason)", metadata: metadata)
             try? await store.markMailFailed(id: outboxMessage.id, error: reason)
             return
         } catch {
-            let reason = (error as? MailDeliveryError).map { "\($0)" } ?? "\(error)"
+            let reason = EmailAddress.masking(outboxMessage.recipient, in: (error as? MailDeliveryError).map { "\($0)" } ?? "\(error)")
             if attempt >= settings.maximumAttempts {
                 logger.error("e-mail failed \(attempt) times, giving up: \(reason)", metadata: metadata)
                 try? await store.markMailFailed(id: outboxMessage.id, error: "gave up after \(attempt) attempts: \(reason)")

@@ -64,4 +64,14 @@ struct EmailAddressTests {
         #expect(try EmailAddress("j.o.e-news@example.com", rules: rules).normalised == "joe@example.net")
         #expect(try EmailAddress("joe+news@example.com", rules: rules).normalised == "joe+news@example.net")
     }
+
+    @Test("a masked address keeps the first character and the domain; a server's words lose the address in any case")
+    func masking() {
+        #expect(EmailAddress.masked("anna.petrosyan@example.org") == "a…@example.org")
+        #expect(EmailAddress.masked("x@example.org") == "x…@example.org")
+        #expect(EmailAddress.masked("աննա@օրինակ.հայ") == "ա…@օրինակ.հայ")
+        #expect(EmailAddress.masked("no address") == "…")
+        let answer = "550 5.1.1 <Anna@Example.org>: Recipient address rejected; anna@example.org unknown"
+        #expect(EmailAddress.masking("anna@example.org", in: answer) == "550 5.1.1 <a…@example.org>: Recipient address rejected; a…@example.org unknown")
+    }
 }

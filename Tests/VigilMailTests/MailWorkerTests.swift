@@ -25,18 +25,17 @@ final class ScriptedTransport: MailTransport {
 @Suite("Mail worker")
 struct MailWorkerTests {
     static func worker(_ test: TestStore, transport: any MailTransport, maximumAttempts: Int = 12) async throws -> MailWorker {
+        try await worker(test.store, transport: transport, settings: .init(firstRetryDelay: .seconds(30), maximumAttempts: maximumAttempts))
+    }
+
+    /// A worker sending from petition@example.org, so Message-IDs end in `@example.org>`.
+    static func worker(_ store: Store, transport: any MailTransport, settings: MailWorker.Settings) async throws -> MailWorker {
         let composer = try await MailComposer(
-            store: test.store,
+            store: store,
             baseURL: "https://petition.example.org/",
             from: .init(name: "Vigil", address: "petition@example.org")
         )
-        return MailWorker(
-            store: test.store,
-            transport: transport,
-            composer: composer,
-            settings: .init(firstRetryDelay: .seconds(30), maximumAttempts: maximumAttempts),
-            logger: TestStore.quietLogger
-        )
+        return MailWorker(store: store, transport: transport, composer: composer, settings: settings, logger: TestStore.quietLogger)
     }
 
     @Test("a confirmation e-mail holds the link, the expiry date and the petition's title")

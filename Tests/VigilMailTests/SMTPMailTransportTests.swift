@@ -1,7 +1,5 @@
 import Foundation
 import Logging
-import NIOCore
-import NIOPosix
 import Testing
 @testable import VigilMail
 
@@ -127,11 +125,7 @@ struct SMTPMailTransportTests {
     }
 
     @Test func nothingListening() async throws {
-        // Binding port 0 and closing again leaves a port nobody listens on.
-        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: 0).get()
-        let port = try #require(listener.localAddress?.port)
-        try await listener.close()
+        let port = try await SMTPTestServer.unusedPort()
 
         let error = await Self.deliveryError(try Self.transport(port: port), Self.message())
         guard case .transient(let reason) = error else {

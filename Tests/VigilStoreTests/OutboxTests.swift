@@ -51,4 +51,43 @@ struct OutboxTests {
             #expect(try await test.store.outboxSummary().failed == 1)
         }
     }
+
+    @Test("staff send a failed message again: due now, attempts from zero, same Message-ID and payload, audited; other states are refused")
+    func retryFailed() async throws {
+        try await TestStore.with { test in
+            let store = test.store
+            _ = try await store.signatureWriter.sign(try await test.request(email: "gone@example.org"))
+            _ = try await store.signatureWriter.sign(try await test.request(email: "sent@example.org"))
+            let claimed = try await store.claimDueMail(limit: 10, lease: .seconds(60))
+            try #require(claimed.count == 2)
+            try await store.markMailFailed(id: claimed[0].id, error: "550 5.1.1 no such user")
+            try await store.markMailSent(id: claimed[1].id)
+            let audit = AuditRecord(staffID: nil, actor: "test", action: "mail.retried")
+            let before = try await store.outboxEntries(limit: 10)
+            #expect(before.first { $0.id == claimed[0].id }?.maskedRecipient == "g…@example.org")
+
+            let conflict = await #expect(throws: StoreError.self) { try await store.retryFailedMail(id: claimed[1].id, audit: audit) }
+            guard case .conflict = conflict else { Issue.record("a sent message: \(String(describing: conflict))"); return }
+            let missing = await #expect(throws: StoreError.self) { try await store.retryFailedMail(id: 9999, audit: audit) }
+            guard case .notFound = missing else { Issue.record("an unknown id: \(String(describing: missing))"); return }
+            #expect(try await store.outboxEntries(limit: 10) == before, "a refused retry changes nothing")
+            #expect(try await store.auditLog(limit: 10).isEmpty)
+
+            test.clock.advance(by: 100)
+            try await store.retryFailedMail(id: claimed[0].id, audit: audit)
+            let entry = try #require(try await store.outboxEntries(status: .queued, limit: 10).first)
+            #expect(entry.id == claimed[0].id)
+            #expect(entry.attempts == 0)
+            #expect(entry.nextAttemptAt == test.clock.now)
+            #expect(entry.lastError == nil)
+            let again = try #require(try await store.claimDueMail(limit: 10, lease: .seconds(60)).first)
+            #expect(again.messageID == claimed[0].messageID)
+            #expect(again.fields == claimed[0].fields, "a failed message keeps what it needs to be sent")
+            let line = try #require(try await store.auditLog(limit: 10).first)
+            #expect(line.action == "mail.retried")
+            #expect(line.subject == "outbox:\(claimed[0].id)")
+            #expect(line.details?.contains("550 5.1.1 no such user") == true)
+            #expect(try await store.retryAllFailedMail(audit: audit) == 0, "nothing is failed any more")
+        }
+    }
 }

@@ -40,6 +40,9 @@ struct StaffAccessTests {
         (.post, "/admin/updates", .postUpdates),
         (.post, "/admin/updates/999/publish", .postUpdates),
         (.post, "/admin/updates/999/send", .sendUpdates),
+        (.get, "/admin/outbox", .manageOutbox),
+        (.post, "/admin/outbox/retry-failed", .manageOutbox),
+        (.post, "/admin/outbox/999/retry", .manageOutbox),
         (.get, "/admin/audit", .viewAuditLog),
         (.get, "/admin/audit.csv", .viewAuditLog),
     ]

@@ -82,3 +82,21 @@ public struct EmailAddress: Sendable, Hashable {
         return encoded
     }
 }
+
+extension EmailAddress {
+    /// An address as staff may see it where they did not type it themselves: the first character
+    /// of the local part and the domain, as `a…@example.org`. The domain stays because it is what
+    /// explains most delivery problems (a provider refusing, a typo in the domain).
+    public static func masked(_ address: String) -> String {
+        guard let at = address.lastIndex(of: "@") else { return "…" }
+        let first = address[..<at].first.map(String.init) ?? ""
+        return first + "…" + address[at...]
+    }
+
+    /// `text` with every occurrence of `address` (in any case) replaced by its masked form, for
+    /// a mail server's answer that repeats the recipient.
+    public static func masking(_ address: String, in text: String) -> String {
+        guard !address.isEmpty else { return text }
+        return text.replacingOccurrences(of: address, with: masked(address), options: .caseInsensitive)
+    }
+}

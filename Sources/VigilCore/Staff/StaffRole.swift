@@ -62,6 +62,8 @@ public enum StaffPermission: String, Sendable, Codable, CaseIterable {
     case sendUpdates = "send-updates"
     /// Create, lock, unlock and disable staff accounts.
     case manageStaff = "manage-staff"
+    /// See outgoing e-mail that failed and put it back in the queue.
+    case manageOutbox = "manage-outbox"
     /// Read and export the audit log.
     case viewAuditLog = "view-audit-log"
     /// Run one local committee (its page, its paper batches).

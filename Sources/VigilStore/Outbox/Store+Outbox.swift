@@ -119,6 +119,91 @@ extension Store {
         return summary
     }
 
+    /// Messages in one state (or in any), newest first, as staff may see them.
+    public func outboxEntries(status: OutboxEntry.Status? = nil, limit: Int) async throws -> [OutboxEntry] {
+        let filter: SQLQueryString = status.map { " WHERE status = \(bind: $0.rawValue)" } ?? ""
+        return try await reader.raw(
+            """
+            SELECT id, kind, status, recipient, attempts, next_attempt_at, last_error, created_at, sent_at, message_id
+            FROM outbox
+            """ + filter + " ORDER BY id DESC LIMIT \(bind: limit)"
+        ).all().map { row in
+            let kindText = try row.decode(column: "kind", as: String.self)
+            let statusText = try row.decode(column: "status", as: String.self)
+            guard let kind = OutboxMessage.Kind(rawValue: kindText), let status = OutboxEntry.Status(rawValue: statusText) else {
+                throw StoreError.corruptRow(table: "outbox", problem: "kind '\(kindText)', status '\(statusText)'")
+            }
+            let recipient = try cipher.open(Array(try row.decode(column: "recipient", as: Data.self)))
+            return OutboxEntry(
+                id: try row.decode(column: "id", as: Int64.self),
+                kind: kind,
+                status: status,
+                maskedRecipient: EmailAddress.masked(String(decoding: recipient, as: UTF8.self)),
+                attempts: try row.decode(column: "attempts", as: Int.self),
+                nextAttemptAt: Date(storedMilliseconds: try row.decode(column: "next_attempt_at", as: Int64.self)),
+                lastError: try row.decode(column: "last_error", as: String?.self),
+                createdAt: Date(storedMilliseconds: try row.decode(column: "created_at", as: Int64.self)),
+                sentAt: try row.decode(column: "sent_at", as: Int64?.self).map(Date.init(storedMilliseconds:)),
+                messageID: try row.decode(column: "message_id", as: String.self)
+            )
+        }
+    }
+
+    /// Puts a failed message back in the queue, due now and with its attempts counted from zero,
+    /// and writes `audit` about it in the same transaction. Throws ``StoreError/notFound(_:)`` for
+    /// an unknown id and ``StoreError/conflict(_:)`` for a message that has not failed; then
+    /// nothing changes.
+    public func retryFailedMail(id: Int64, audit: AuditRecord) async throws {
+        try await transaction { database in
+            guard let row = try await database.raw(
+                "SELECT kind, status, attempts, last_error FROM outbox WHERE id = \(bind: id)"
+            ).first() else {
+                throw StoreError.notFound("e-mail \(id)")
+            }
+            let status = try row.decode(column: "status", as: String.self)
+            guard status == OutboxEntry.Status.failed.rawValue else {
+                throw StoreError.conflict("e-mail \(id) is \(status), not failed")
+            }
+            try await requeueFailedMail(where: "id = \(bind: id)", on: database)
+            var record = audit.about("outbox:\(id)")
+            record.details = [
+                "kind": try row.decode(column: "kind", as: String.self),
+                "attempts": String(try row.decode(column: "attempts", as: Int.self)),
+                "error": try row.decode(column: "last_error", as: String?.self) ?? "",
+            ]
+            try await appendAudit(record, on: database)
+        }
+        announceMail()
+    }
+
+    /// Puts every failed message back in the queue as ``retryFailedMail(id:audit:)`` does, with
+    /// one audit line for all of them, and returns how many there were.
+    public func retryAllFailedMail(audit: AuditRecord) async throws -> Int {
+        let count = try await transaction { database in
+            let count = try await requeueFailedMail(where: "1 = 1", on: database)
+            if count > 0 {
+                var record = audit.about("outbox:failed")
+                record.details = ["messages": String(count)]
+                try await appendAudit(record, on: database)
+            }
+            return count
+        }
+        if count > 0 { announceMail() }
+        return count
+    }
+
+    /// Makes failed messages that match `filter` due now, as if new; they keep their Message-ID.
+    @discardableResult
+    private func requeueFailedMail(where filter: SQLQueryString, on database: any SQLDatabase) async throws -> Int {
+        try await database.raw(
+            """
+            UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = \(bind: now().storedMilliseconds),
+                lease_until = NULL, last_error = NULL
+            WHERE status = 'failed' AND (
+            """ + filter + ") RETURNING id"
+        ).all().count
+    }
+
     /// The error recorded for a message, if its last attempt failed.
     public func lastMailError(id: Int64) async throws -> String? {
         try await reader.raw("SELECT last_error FROM outbox WHERE id = \(bind: id)").first()?

@@ -193,6 +193,7 @@ public struct VigilServer: Sendable {
         InvalidationsController(services: services).addRoutes(to: console)
         ModerationController(services: services).addRoutes(to: console)
         UpdatesEditorController(services: services).addRoutes(to: console)
+        OutboxController(services: services).addRoutes(to: console)
         StaffController(services: services).addRoutes(to: console)
         DeliveriesController(services: services).addRoutes(to: console)
         DossierController(services: services).addRoutes(to: console)

@@ -1,4 +1,6 @@
 import Foundation
+import NIOCore
+import NIOPosix
 import Testing
 import VigilCore
 
@@ -23,30 +25,33 @@ final class SMTPTestServer {
     private let process: Process
     private let input: Pipe
     private let output: Pipe
+    private let collected: CollectedOutput
 
-    private init(port: Int, folder: URL, maildir: URL, process: Process, input: Pipe, output: Pipe) {
+    private init(port: Int, folder: URL, maildir: URL, process: Process, input: Pipe, output: Pipe, collected: CollectedOutput) {
         self.port = port
         self.folder = folder
         self.maildir = maildir
         self.process = process
         self.input = input
         self.output = output
+        self.collected = collected
     }
 
-    /// Starts the server with the given options (see the script) and returns once it listens.
-    static func start(_ options: [String] = []) async throws -> SMTPTestServer {
+    /// Starts the server with the given options (see the script) and returns once it listens,
+    /// on `port`, or on a free port when it is 0.
+    static func start(_ options: [String] = [], port: Int = 0) async throws -> SMTPTestServer {
         let folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("vigil-smtp-\(UUID().uuidString)", isDirectory: true)
         let maildir = folder.appendingPathComponent("mail", isDirectory: true)
         try FileManager.default.createDirectory(at: maildir, withIntermediateDirectories: true)
         let errorLog = folder.appendingPathComponent("server.log")
         guard FileManager.default.createFile(atPath: errorLog.path, contents: nil) else {
-            throw StartFailure(description: "cannot create \(errorLog.path)")
+            throw ServerFailure(description: "cannot create \(errorLog.path)")
         }
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, "--port", "0", "--maildir", maildir.path, "--lifetime", "120"] + options
+        process.arguments = ["python3", script.path, "--port", String(port), "--maildir", maildir.path, "--lifetime", "120"] + options
         let input = Pipe()
         let output = Pipe()
         process.standardInput = input
@@ -61,7 +66,9 @@ final class SMTPTestServer {
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
             if let port = collected.readyPort() {
-                return SMTPTestServer(port: port, folder: folder, maildir: maildir, process: process, input: input, output: output)
+                return SMTPTestServer(
+                    port: port, folder: folder, maildir: maildir, process: process, input: input, output: output, collected: collected
+                )
             }
             if !process.isRunning { break }
             do {
@@ -75,11 +82,23 @@ final class SMTPTestServer {
         output.fileHandleForReading.readabilityHandler = nil
         let log = (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
         try? FileManager.default.removeItem(at: folder)
-        throw StartFailure(description: "the SMTP test server did not report READY: \(log)")
+        throw ServerFailure(description: "the SMTP test server did not report READY: \(log)")
     }
 
-    struct StartFailure: Error, CustomStringConvertible {
+    struct ServerFailure: Error, CustomStringConvertible {
         var description: String
+    }
+
+    /// Changes how the server answers from now on (`refuse 451`, `reject 550 <address>`,
+    /// `delay 5`, `healthy`; see the script) and returns once the change is in force.
+    func command(_ command: String) async throws {
+        try input.fileHandleForWriting.write(contentsOf: Data((command + "\n").utf8))
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if collected.hasLine("DONE \(command)") { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw ServerFailure(description: "the SMTP test server did not carry out '\(command)'")
     }
 
     /// Stops the server and removes its folder.
@@ -134,6 +153,16 @@ final class SMTPTestServer {
         }
     }
 
+    /// A port of 127.0.0.1 that nobody listens on: bound as port 0 and closed again.
+    static func unusedPort() async throws -> Int {
+        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0).get()
+        let port = listener.localAddress?.port
+        try await listener.close()
+        guard let port else { throw ServerFailure(description: "no free port") }
+        return port
+    }
+
     /// Runs a command to its end and returns its exit status.
     static func run(_ arguments: [String]) throws -> Int32 {
         let process = Process()
@@ -153,6 +182,11 @@ private final class CollectedOutput: Sendable {
 
     func append(_ chunk: Data) {
         data.withLock { $0.append(chunk) }
+    }
+
+    func hasLine(_ expected: String) -> Bool {
+        let text = data.withLock { String(decoding: $0, as: UTF8.self) }
+        return text.split(separator: "\n").contains { $0 == expected }
     }
 
     func readyPort() -> Int? {

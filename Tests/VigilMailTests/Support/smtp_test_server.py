@@ -7,6 +7,14 @@ accepted message in --maildir as <n>.eml (the bytes received, after the server r
 dot-stuffing) plus <n>.json: the envelope, whether TLS was on, and the headers and body as
 Python's email package decodes them, so the tests check the message with an independent
 decoder.
+
+While it runs it takes commands on stdin, one per line, so a test can change how it answers
+without restarting it; each is acknowledged on stdout with "DONE <command>" once in force:
+
+    refuse <code>            refuse every attempt from now on with <code> at --refuse-at
+    reject <code> <address>  refuse that recipient with <code>, whatever else happens
+    delay <seconds>          wait this long before answering the end of DATA
+    healthy                  forget all of the above
 """
 
 import argparse
@@ -14,6 +22,7 @@ import asyncio
 import email
 import email.policy
 import json
+import math
 import os
 import signal
 import ssl
@@ -49,7 +58,29 @@ class Handler:
     def __init__(self, arguments):
         self.arguments = arguments
         self.refusals_left = arguments.refuse_first
+        self.refuse_code = arguments.refuse_code
+        self.delay = arguments.delay
+        self.rejected = {}
         self.stored = 0
+
+    def apply(self, command):
+        """Carries out one command from stdin (see the module's description)."""
+        words = command.split()
+        if words[:1] == ["refuse"] and len(words) == 2:
+            self.refusals_left = math.inf
+            self.refuse_code = int(words[1])
+        elif words[:1] == ["reject"] and len(words) == 3:
+            self.rejected[words[2]] = int(words[1])
+        elif words[:1] == ["delay"] and len(words) == 2:
+            self.delay = float(words[1])
+        elif words == ["healthy"]:
+            self.refusals_left = 0
+            self.delay = 0
+            self.rejected = {}
+        else:
+            print(f"unknown command: {command}", file=sys.stderr, flush=True)
+            return
+        print(f"DONE {command}", flush=True)
 
     def refuse_now(self, step):
         if self.arguments.refuse_at == step and self.refusals_left > 0:
@@ -58,19 +89,23 @@ class Handler:
         return False
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.rejected:
+            # Worded as Postfix does, repeating the address.
+            return f"{self.rejected[address]} 5.1.1 <{address}>: Recipient address rejected: no such user"
         if self.arguments.reject_code:
             return f"{self.arguments.reject_code} 5.1.1 no such user"
         if self.refuse_now("rcpt"):
-            return f"{self.arguments.refuse_code} 4.3.0 try again later"
+            return f"{self.refuse_code} 4.3.0 try again later"
         envelope.rcpt_tos.append(address)
         envelope.rcpt_options.extend(rcpt_options)
         return "250 2.1.5 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        if self.arguments.delay:
-            await asyncio.sleep(self.arguments.delay)
+        if self.delay:
+            # When the client gives up first, aiosmtpd cancels this and nothing is stored.
+            await asyncio.sleep(self.delay)
         if self.refuse_now("data"):
-            return f"{self.arguments.refuse_code} 4.3.0 try again later"
+            return f"{self.refuse_code} 4.3.0 try again later"
         self.stored += 1
         base = os.path.join(self.arguments.maildir, str(self.stored))
         content = envelope.original_content or b""
@@ -152,8 +187,12 @@ async def main():
     loop.add_signal_handler(signal.SIGINT, stop.set)
 
     def watch_stdin():
-        # The test closes our stdin to stop us; it also closes when the test process dies.
-        sys.stdin.buffer.read()
+        # Each line is a command; the test closes our stdin to stop us, and it also closes when
+        # the test process dies.
+        for line in sys.stdin.buffer:
+            command = line.decode("utf-8", "replace").strip()
+            if command:
+                loop.call_soon_threadsafe(handler.apply, command)
         loop.call_soon_threadsafe(stop.set)
 
     threading.Thread(target=watch_stdin, daemon=True).start()

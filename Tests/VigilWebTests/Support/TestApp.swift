@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import VigilMail
 import VigilCore
 import VigilStore
 import VigilTestSupport
@@ -22,11 +23,14 @@ struct TestApp: Sendable {
     ///   - configure: changes a test makes to the settings after these.
     ///   - behindProxy: take the client address from `X-Forwarded-For`, so tests can play several clients.
     ///   - content: a content folder other than the repository's `Content/`.
+    ///   - mailTransport: a transport other than the file transport, given the folder where the
+    ///     file transport would write.
     static func make(
         signRateLimit: Int = 0,
         behindProxy: Bool = true,
         port: Int = 0,
         content: URL? = nil,
+        mailTransport: ((_ mailFolder: URL) -> any MailTransport)? = nil,
         configure: (inout VigilConfiguration) -> Void = { _ in }
     ) async throws -> TestApp {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-web-\(UUID().uuidString)")
@@ -47,7 +51,8 @@ struct TestApp: Sendable {
         signIn.bcryptCost = 4
         signIn.delayPerFailure = .milliseconds(1)
         let server = try await VigilServer.build(
-            configuration: configuration, now: { clock.now }, staffSignIn: signIn, logger: TestStore.quietLogger
+            configuration: configuration, mailTransport: mailTransport?(folder.appendingPathComponent("mail")), now: { clock.now },
+            staffSignIn: signIn, logger: TestStore.quietLogger
         )
         return TestApp(server: server, folder: folder, clock: clock)
     }
@@ -58,10 +63,13 @@ struct TestApp: Sendable {
         behindProxy: Bool = true,
         live: Bool = false,
         content: URL? = nil,
+        mailTransport: ((_ mailFolder: URL) -> any MailTransport)? = nil,
         configure: (inout VigilConfiguration) -> Void = { _ in },
         _ body: @escaping @Sendable (TestApp, any TestClientProtocol) async throws -> Void
     ) async throws {
-        let app = try await make(signRateLimit: signRateLimit, behindProxy: behindProxy, content: content, configure: configure)
+        let app = try await make(
+            signRateLimit: signRateLimit, behindProxy: behindProxy, content: content, mailTransport: mailTransport, configure: configure
+        )
         do {
             try await app.server.application.test(live ? .live : .router) { client in
                 try await body(app, client)
