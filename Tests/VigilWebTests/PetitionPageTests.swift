@@ -113,6 +113,19 @@ struct PetitionPageTests {
         }
     }
 
+    @Test("every page names its icon, which is served, so browsers ask for no missing /favicon.ico")
+    func icon() async throws {
+        try await TestApp.with { _, client in
+            let browser = Browser(client)
+            let html = try await browser.get("/petitions/osce-moscow-mechanism").body
+            let link = try #require(html.firstMatch(of: /<link rel="icon" href="([^"]+)" type="image\/svg\+xml">/))
+            let icon = try await browser.get(String(link.1))
+            #expect(icon.status == .ok)
+            #expect(icon.headers[.contentType] == "image/svg+xml")
+            #expect(icon.body.hasPrefix("<svg"))
+        }
+    }
+
     @Test("the OpenAPI description served is the one at the repository root")
     func openAPI() async throws {
         try await TestApp.with { _, client in

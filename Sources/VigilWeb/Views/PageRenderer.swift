@@ -91,6 +91,7 @@ struct PageRenderer: Sendable {
             title: title,
             description: description,
             stylesheet: assets.url(of: "vigil.css"),
+            icon: assets.url(of: "icon.svg"),
             script: assets.url(of: "vigil.js"),
             countURL: countURL,
             showLanguages: offered.count > 1,
@@ -125,6 +126,8 @@ struct Layout {
     let title: String
     let description: String?
     let stylesheet: String
+    /// Named so that browsers do not ask for a `/favicon.ico` the site does not have.
+    let icon: String
     let script: String
     /// The JSON count the page's script refreshes from, on pages that show a count.
     let countURL: String?
