@@ -145,6 +145,24 @@ struct UnderAttackTests {
         .map { URL(fileURLWithPath: String($0)).appendingPathComponent("node") }
         .first { FileManager.default.isExecutableFile(atPath: $0.path) }
 
+    /// Runs a script under node with arguments and returns what it printed, trimmed.
+    static func runNode(_ script: String, _ arguments: String...) throws -> String {
+        try runNode(script, arguments)
+    }
+
+    static func runNode(_ script: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = try #require(node)
+        process.arguments = ["-e", script] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let printed = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        return String(decoding: printed, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     @Test(
         "the script the page loads, run under node, solves the server's challenge and the server accepts it",
         .enabled(if: UnderAttackTests.node != nil, "node is not on PATH: the browser's solver cannot be run against the server")
@@ -161,21 +179,25 @@ struct UnderAttackTests {
             let file = app.folder.appendingPathComponent("proof-of-work.js")
             try Data(script.bytes).write(to: file)
 
-            let process = Process()
-            process.executableURL = try #require(Self.node)
-            process.arguments = [
-                "-e",
+            let counter = try Self.runNode(
                 #"require(process.argv[1]).solve(process.argv[2], require("crypto").webcrypto.subtle).then(c => console.log(c))"#,
-                file.path, challenge,
-            ]
-            let output = Pipe()
-            process.standardOutput = output
-            try process.run()
-            let printed = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0)
-            let counter = String(decoding: printed, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                file.path, challenge
+            )
             #expect(ProofOfWork.leadingZeroBits(of: challenge, counter: counter) >= 12, "node found \(counter)")
+            // Both count up from zero, so they stop at the same counter.
+            #expect(counter == Self.solve(challenge))
+            // And the script counts zero bits as the server does on digests with 0…16 of them
+            // (the counters for "seed" that ProofOfWorkTests takes from Python's hashlib).
+            let known = [1, 0, 8, 16, 7, 82, 73, 388, 497, 293, 1456, 8161, 4621, 11093, 7023, 20611, 285591]
+            let counted = try Self.runNode(
+                #"""
+                const { leadingZeroBits } = require(process.argv[1]);
+                Promise.all(process.argv.slice(2).map(c => require("crypto").webcrypto.subtle.digest("SHA-256", new TextEncoder().encode("seed:" + c))))
+                  .then(ds => console.log(ds.map(d => leadingZeroBits(new Uint8Array(d))).join(",")))
+                """#,
+                [file.path] + known.map(String.init)
+            )
+            #expect(counted == (0...16).map(String.init).joined(separator: ","))
 
             let sent = try await Self.sign(browser, page: page, email: "node@example.org", proof: [("pow_challenge", challenge), ("pow_counter", counter)])
             #expect(sent.status == .seeOther)
