@@ -22,6 +22,7 @@ struct ConfigurationTests {
         #expect(settings.maxConnections == 4096 && settings.idleTimeoutSeconds == 30)
         #expect(settings.signRateLimitHourly == 20 && settings.rangeRateLimit == 30 && settings.rangeRateLimitHourly == 300)
         #expect(settings.signMinimumSeconds == 3 && settings.disposableDomainsFile == nil)
+        #expect(settings.proofOfWorkBits == 14)
         #expect(settings.publicURL == "http://127.0.0.1:8080")
         #expect(!settings.isHTTPS)
     }
@@ -68,6 +69,8 @@ struct ConfigurationTests {
         ("VIGIL_RANGE_RATE_LIMIT", "0", "VIGIL_RANGE_RATE_LIMIT"),
         ("VIGIL_CONTENT_CHECK_INTERVAL", "3601", "VIGIL_CONTENT_CHECK_INTERVAL"),
         ("VIGIL_TREE_HEAD_INTERVAL", "86401", "VIGIL_TREE_HEAD_INTERVAL"),
+        ("VIGIL_PROOF_OF_WORK_BITS", "0", "VIGIL_PROOF_OF_WORK_BITS"),
+        ("VIGIL_PROOF_OF_WORK_BITS", "33", "VIGIL_PROOF_OF_WORK_BITS"),
     ])
     func refusesBadValues(variable: String, value: String, named: String) async throws {
         await #expect {

@@ -12,6 +12,7 @@ struct StaffAccessTests {
     /// own tables, so that a route the app forgets to protect fails this test.
     static let routes: [(method: HTTPRequest.Method, path: String, permission: StaffPermission)] = [
         (.get, "/admin", .viewDashboard),
+        (.post, "/admin/under-attack", .switchUnderAttack),
         (.get, "/admin/staff", .manageStaff),
         (.post, "/admin/staff", .manageStaff),
         (.post, "/admin/staff/999/disable", .manageStaff),

@@ -66,6 +66,8 @@ public enum StaffPermission: String, Sendable, Codable, CaseIterable {
     case manageOutbox = "manage-outbox"
     /// Read and export the audit log.
     case viewAuditLog = "view-audit-log"
+    /// Switch the site to "under attack", when the sign form asks for a proof of work, and back.
+    case switchUnderAttack = "switch-under-attack"
     /// Run one local committee (its page, its paper batches).
     case manageOwnCommittee = "manage-own-committee"
 }

@@ -47,6 +47,11 @@ public enum HoldReason: String, Sendable, Codable {
     case tooFast = "too-fast"
     /// The address is at a domain that hands out throw-away mailboxes.
     case disposableAddress = "disposable-address"
+    /// The site was under attack and the form came back without a solved proof of work: most
+    /// likely a browser without JavaScript, or a bot.
+    case proofOfWorkMissing = "proof-of-work-missing"
+    /// The site was under attack and the proof of work was forged, expired, wrong or used before.
+    case proofOfWorkInvalid = "proof-of-work-invalid"
 }
 
 /// What the writer did with a submission. The signer sees the same page in every case.

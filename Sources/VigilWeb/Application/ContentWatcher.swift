@@ -9,23 +9,37 @@ import VigilStore
 ///
 /// Every few seconds it compares the registry's version with the one it loaded, and reads the
 /// registry again when they differ; and it takes any newer counters, which also carry each
-/// petition's content version, so edited petitions are read again on their next request.
+/// petition's content version, so edited petitions are read again on their next request. It
+/// also reads the "under attack" switch, so a switch thrown on one server reaches the others.
 final class ContentWatcher: Service, Sendable {
     private let store: Store
     private let directory: PetitionDirectory
     private let interval: Duration
     private let logger: Logger
     private let loaded: Locked<(version: Int64, registry: RegistryDirectory)>
+    private let underAttackState: Locked<Bool>
 
     /// The public registry as last loaded.
     var registry: RegistryDirectory { loaded.withLock { $0.registry } }
 
-    init(store: Store, directory: PetitionDirectory, registry: RegistryDirectory, version: Int64, interval: Duration, logger: Logger) {
+    /// Whether the sign form asks for a proof of work, as last read.
+    var underAttack: Bool { underAttackState.withLock { $0 } }
+
+    init(
+        store: Store, directory: PetitionDirectory, registry: RegistryDirectory, version: Int64, underAttack: Bool,
+        interval: Duration, logger: Logger
+    ) {
         self.store = store
         self.directory = directory
         self.interval = interval
         self.logger = logger
         loaded = Locked((version, registry))
+        underAttackState = Locked(underAttack)
+    }
+
+    /// Takes a switch this process has just written, without waiting for the next look.
+    func use(underAttack: Bool) {
+        underAttackState.withLock { $0 = underAttack }
     }
 
     func run() async throws {
@@ -41,6 +55,14 @@ final class ContentWatcher: Service, Sendable {
     func refresh() async {
         do {
             try await store.refreshLiveCounts()
+            let underAttack = try await store.underAttack()
+            let was = underAttackState.withLock { state in
+                defer { state = underAttack }
+                return state
+            }
+            if was != underAttack {
+                logger.notice("the sign form's proof of work was switched \(underAttack ? "on" : "off") in the database")
+            }
             let version = try await store.registryVersion()
             guard version != loaded.withLock({ $0.version }) else { return }
             let registry = try await RegistryDirectory.load(store: store)

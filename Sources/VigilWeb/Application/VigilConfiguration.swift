@@ -2,6 +2,7 @@ import Configuration
 import Foundation
 import Logging
 import SystemPackage
+import VigilCore
 
 /// Every setting of a Vigil server, with its default.
 ///
@@ -45,6 +46,9 @@ public struct VigilConfiguration: Sendable {
     public var hotspotThreshold = 50
     /// Seconds a person needs at least between seeing the form and sending it; `0` turns the check off.
     public var signMinimumSeconds = 3
+    /// Leading zero bits of the sign form's proof of work while the site is under attack: each
+    /// bit doubles the signer's work. 14 takes a mid-range phone about a second (docs/operations.md).
+    public var proofOfWorkBits = 14
     /// A list of disposable e-mail domains to use instead of the bundled one.
     public var disposableDomainsFile: String?
     /// Days a confirmation link works.
@@ -119,6 +123,7 @@ public struct VigilConfiguration: Sendable {
         settings.rangeRateLimitHourly = reader.int(forKey: "range_rate_limit_hourly", default: settings.rangeRateLimitHourly)
         settings.signMinimumSeconds = reader.int(forKey: "sign_minimum_seconds", default: settings.signMinimumSeconds)
         settings.hotspotThreshold = reader.int(forKey: "hotspot_threshold", default: settings.hotspotThreshold)
+        settings.proofOfWorkBits = reader.int(forKey: "proof_of_work_bits", default: settings.proofOfWorkBits)
         settings.disposableDomainsFile = reader.string(forKey: "disposable_domains_file")
         settings.confirmationLifetimeDays = reader.int(
             forKey: "confirmation_ttl_days", default: settings.confirmationLifetimeDays
@@ -153,6 +158,12 @@ public struct VigilConfiguration: Sendable {
         guard hotspotThreshold >= 2 else { throw Problem(setting: "hotspot_threshold", reason: "must be 2 or more") }
         guard (0...600).contains(signMinimumSeconds) else {
             throw Problem(setting: "sign_minimum_seconds", reason: "\(signMinimumSeconds) is not between 0 (off) and 600 seconds")
+        }
+        guard ProofOfWork.allowedBits.contains(proofOfWorkBits) else {
+            throw Problem(
+                setting: "proof_of_work_bits",
+                reason: "\(proofOfWorkBits) is not between \(ProofOfWork.allowedBits.lowerBound) and \(ProofOfWork.allowedBits.upperBound)"
+            )
         }
         guard retentionDays >= 0 else { throw Problem(setting: "retention_days", reason: "must be 0 or more") }
         guard clientHashDays >= 0 else { throw Problem(setting: "client_hash_days", reason: "must be 0 or more") }

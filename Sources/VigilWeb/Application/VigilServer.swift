@@ -134,7 +134,7 @@ public struct VigilServer: Sendable {
         let directory = PetitionDirectory(store: store, registry: registry)
         let contentWatcher = ContentWatcher(
             store: store, directory: directory, registry: registry, version: registryVersion,
-            interval: .seconds(configuration.contentCheckSeconds), logger: logger
+            underAttack: try await store.underAttack(), interval: .seconds(configuration.contentCheckSeconds), logger: logger
         )
         let passwordPolicy = PasswordPolicy(forbidden: try commonPasswords())
         let services = VigilServices(
@@ -146,6 +146,11 @@ public struct VigilServer: Sendable {
             timelines: TimelineCache(store: store),
             csrf: CSRFProtection(key: PersonalDataCipher.derive(from: master, purpose: "vigil/csrf"), random: SystemRandomSource()),
             signingGuard: SigningGuard(configuration: configuration, disposableDomains: try disposableDomains(configuration)),
+            proofOfWork: ProofOfWork(
+                key: PersonalDataCipher.derive(from: master, purpose: "vigil/proof-of-work"),
+                bits: configuration.proofOfWorkBits,
+                random: SystemRandomSource()
+            ),
             clientHashKey: PersonalDataCipher.derive(from: master, purpose: "vigil/client-address"),
             logKey: logKey,
             authentication: StaffAuthentication(

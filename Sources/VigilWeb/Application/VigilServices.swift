@@ -16,6 +16,8 @@ struct VigilServices: Sendable {
     let csrf: CSRFProtection
     /// Holds back signatures that look automated.
     let signingGuard: SigningGuard
+    /// Issues and checks the sign form's challenge while the site is under attack.
+    let proofOfWork: ProofOfWork
     /// Keys the hash of client addresses kept with held signatures, so the address itself is never stored.
     let clientHashKey: SymmetricKey
     /// Signs the tally logs' tree heads; pages and the API show its public half.

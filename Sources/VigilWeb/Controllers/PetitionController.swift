@@ -18,17 +18,23 @@ struct PetitionController {
         let language = Language.chosen(for: request, context: context, offered: content.petition.languages, default: content.petition.defaultLanguage)
         let counts = services.store.liveCounts.counts(forPetition: content.petition.id)
         let timeline = try await services.timelines.events(petitionID: content.petition.id)
+        let underAttack = services.contentWatcher.underAttack
         // Events are only ever added, so their number tells when the timeline changed.
         let entry = try await services.pageCache.page(
-            "petition:\(content.petition.slug):\(language.tag):\(timeline.count)",
+            "petition:\(content.petition.slug):\(language.tag):\(timeline.count)\(underAttack ? ":under-attack" : "")",
             version: counts.version
         ) {
             try await renderPage(
                 content: content, language: language, counts: counts, form: SignatureForm(), problems: .init(),
-                csrf: PageCache.tokenSlot, timeline: timeline
+                csrf: PageCache.tokenSlot, proofOfWork: underAttack ? PageCache.challengeSlot : nil, timeline: timeline
             )
         }
-        return HTML(bytes: entry.page(token: services.formToken(context)), headers: services.languageHeaders(language))
+        // Each visitor gets a challenge of their own: a shared one could be solved once for all.
+        let page = entry.page(
+            token: services.formToken(context),
+            challenge: underAttack ? services.proofOfWork.challenge(at: services.now()) : ""
+        )
+        return HTML(bytes: page, headers: services.languageHeaders(language))
     }
 
     /// Receives the sign form. A good form is written and answered with a redirect to "check your
@@ -61,19 +67,27 @@ struct PetitionController {
             let counts = services.store.liveCounts.counts(forPetition: petition.id)
             let page = try await renderPage(
                 content: content, language: language, counts: counts, form: form, problems: problems,
-                csrf: services.formToken(context), timeline: try await services.timelines.events(petitionID: petition.id)
+                csrf: services.formToken(context),
+                proofOfWork: services.contentWatcher.underAttack ? services.proofOfWork.challenge(at: services.now()) : nil,
+                timeline: try await services.timelines.events(petitionID: petition.id)
             )
             return HTML(status: .unprocessableContent, page, headers: services.languageHeaders(language))
                 .response(from: request, context: context)
         }
 
         let client = ClientAddress(request: request, context: context, behindProxy: services.configuration.behindProxy)
+        let now = services.now()
+        // Checked only while the switch is on: a form shown before it was turned off still counts.
+        let proofOfWork = services.contentWatcher.underAttack
+            ? services.proofOfWork.verify(challenge: body["pow_challenge"] ?? "", counter: body["pow_counter"] ?? "", now: now)
+            : nil
         let hold = services.signingGuard.holdReason(
             client: client,
             email: signature.email,
             shownAt: services.csrf.issued(token: body[CSRFProtection.fieldName], secret: context.csrfSecret),
-            now: services.now(),
-            honeypot: body["website"] ?? ""
+            now: now,
+            honeypot: body["website"] ?? "",
+            proofOfWork: proofOfWork
         )
         let outcome = try await services.store.signatureWriter.sign(
             SigningRequest(
@@ -118,12 +132,13 @@ struct PetitionController {
         form: SignatureForm,
         problems: SignatureFormProblems,
         csrf: String,
+        proofOfWork: String?,
         timeline: [DeliveryEvent]
     ) async throws -> String {
         guard let text = content.text(language) else { throw HTTPError(.notFound) }
         let formView = SignFormView(
             content: content, language: language, csrf: csrf, form: form, problems: problems,
-            catalogue: services.renderer.catalogue
+            proofOfWork: proofOfWork, renderer: services.renderer
         )
         let signers = try await services.store.publicSigners(petitionID: content.petition.id, limit: PetitionPage.shownSigners)
         return try services.renderer.render(

@@ -29,10 +29,19 @@ struct SigningGuard: Sendable {
     /// - Parameters:
     ///   - shownAt: when the form was shown (from its token), if known.
     ///   - honeypot: the hidden field only robots fill in.
-    func holdReason(client: ClientAddress, email: EmailAddress, shownAt: Date?, now: Date, honeypot: String) -> HoldReason? {
+    ///   - proofOfWork: the check of the form's proof of work while the site is under attack; `nil` when it is not.
+    func holdReason(
+        client: ClientAddress, email: EmailAddress, shownAt: Date?, now: Date, honeypot: String,
+        proofOfWork: ProofOfWork.Verdict? = nil
+    ) -> HoldReason? {
         if !honeypot.isEmpty { return .honeypot }
         if let shownAt, minimumTime > .zero, now.timeIntervalSince(shownAt) < Double(minimumTime.components.seconds) {
             return .tooFast
+        }
+        switch proofOfWork {
+        case nil, .valid: break
+        case .missing: return .proofOfWorkMissing
+        default: return .proofOfWorkInvalid
         }
         if disposableDomains.contains(domain: email.domain) { return .disposableAddress }
         // Every limit takes its token, so a client held by one is still counted by the others.

@@ -21,6 +21,14 @@ struct SignFormView {
         let message: String
     }
 
+    /// What the form carries while the site is under attack: the challenge, the script that
+    /// solves it, and what the script says while it works.
+    struct ProofOfWorkFields {
+        let challenge: String
+        let script: String
+        let checking: String
+    }
+
     let action: String
     let csrf: String
     let lang: String
@@ -36,6 +44,7 @@ struct SignFormView {
     let priorityLabel: String?
     let errors: [ErrorLink]
     let hasErrors: Bool
+    let proofOfWork: ProofOfWorkFields?
     let maxName = SignatureForm.maximumLengths[.name] ?? 200
     let maxCity = SignatureForm.maximumLengths[.city] ?? 100
     let maxComment = SignatureForm.maximumLengths[.comment] ?? 500
@@ -46,8 +55,10 @@ struct SignFormView {
         csrf: String,
         form: SignatureForm = SignatureForm(),
         problems: SignatureFormProblems = SignatureFormProblems(),
-        catalogue: MessageCatalogue
+        proofOfWork challenge: String? = nil,
+        renderer: PageRenderer
     ) {
+        let catalogue = renderer.catalogue
         func message(_ field: SignatureField) -> String? {
             guard let problem = problems[field] else { return nil }
             if case .tooLong(let maximum) = problem {
@@ -79,6 +90,13 @@ struct SignFormView {
             message(field).map { ErrorLink(field: field.rawValue, message: $0) }
         }
         hasErrors = !errors.isEmpty
+        proofOfWork = challenge.map { challenge in
+            ProofOfWorkFields(
+                challenge: challenge,
+                script: renderer.assets.url(of: "proof-of-work.js"),
+                checking: catalogue.text("proof_of_work_checking", in: language)
+            )
+        }
     }
 
     /// A country menu: the addressed organisation's states first, then every other country, each

@@ -12,6 +12,9 @@ struct DashboardController {
         router.group("/admin")
             .add(middleware: PermissionMiddleware(permission: .viewDashboard))
             .get(use: dashboard)
+        router.group("/admin/under-attack")
+            .add(middleware: PermissionMiddleware(permission: .switchUnderAttack))
+            .post(use: switchUnderAttack)
     }
 
     struct PetitionPanel {
@@ -40,10 +43,21 @@ struct DashboardController {
         let count: String
     }
 
+    /// Whether the sign form asks for a proof of work, and the button that changes it.
+    struct UnderAttackPanel {
+        let on: Bool
+        let state: String
+        let canSwitch: Bool
+        /// The state the button switches to.
+        let next: String
+        let button: String
+    }
+
     struct Body {
         let petitions: [PetitionPanel]
         let outbox: OutboxSummary
         let canReview: Bool
+        let underAttack: UnderAttackPanel
     }
 
     @Sendable func dashboard(request: Request, context: VigilRequestContext) async throws -> HTML {
@@ -91,14 +105,35 @@ struct DashboardController {
             )
         }
         let member = context.staff?.member
+        let underAttack = services.contentWatcher.underAttack
+        let texts = services.renderer.texts(language)
         return try services.adminPage(
             "admin-dashboard", titleKey: "admin_dashboard_title", path: "/admin", context: context,
             body: Body(
                 petitions: panels,
                 outbox: try await store.outboxSummary(),
-                canReview: member?.role.may(.reviewHeldSignatures) ?? false
+                canReview: member?.role.may(.reviewHeldSignatures) ?? false,
+                underAttack: UnderAttackPanel(
+                    on: underAttack,
+                    state: texts[underAttack ? "admin_under_attack_on" : "admin_under_attack_off"] ?? "",
+                    canSwitch: member?.role.may(.switchUnderAttack) ?? false,
+                    next: underAttack ? "off" : "on",
+                    button: texts[underAttack ? "admin_under_attack_turn_off" : "admin_under_attack_turn_on"] ?? ""
+                )
             )
         )
+    }
+
+    /// Turns "under attack" on or off for every server on this database. This one follows at
+    /// once; the others at their next look (`content_check_interval`).
+    @Sendable func switchUnderAttack(request: Request, context: VigilRequestContext) async throws -> Response {
+        let form = try await services.verifiedForm(request, context: context)
+        guard let state = form["state"], ["on", "off"].contains(state) else { throw HTTPError(.badRequest) }
+        var audit = context.auditActor(request, services)
+        audit.action = "under-attack.switched"
+        try await services.store.setUnderAttack(state == "on", audit: audit)
+        services.contentWatcher.use(underAttack: state == "on")
+        return Response.redirect(to: "/admin", type: .normal)
     }
 }
 
