@@ -15,12 +15,13 @@ public struct SampleLog: Sendable {
     public init() {
         let textHash = Array(repeating: UInt8(0xA7), count: 32)
         let day = TallyDay(daysSince1970: 20_786)
-        signers = [
+        let signers: [(email: String, nonce: [UInt8])] = [
             ("anna.petrosyan@example.am", Array(repeating: 0x01, count: 32)),
             ("jean.dupont@example.fr", Array(repeating: 0x02, count: 32)),
             ("olga@xn--e1afmkfd.xn--p1ai", Array(repeating: 0x03, count: 32)),
             ("aram@example.org", Array(repeating: 0x04, count: 32)),
         ]
+        self.signers = signers
         let countries = ["AM", "FR", "RU", "AM"]
         let channels: [TallyEntry.Channel] = [.online, .online, .paper, .partner]
         var entries = signers.indices.map { index in
