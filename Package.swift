@@ -10,6 +10,10 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "vigil", targets: ["vigil"]),
+        // For the fuzz harnesses in Fuzz/, a package of their own that builds these with libFuzzer.
+        .library(name: "VigilCore", targets: ["VigilCore"]),
+        .library(name: "VigilStore", targets: ["VigilStore"]),
+        .library(name: "VigilWeb", targets: ["VigilWeb"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -31,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/JohnSundell/Ink.git", from: "0.6.0"),
         .package(url: "https://github.com/swift-extras/swift-extras-base64.git", from: "1.2.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         .target(
@@ -105,7 +110,11 @@ let package = Package(
             path: "Tests/VigilTestSupport",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VigilCoreTests",
+            dependencies: ["VigilCore", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore", "VigilTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "VigilMailTests",

@@ -23,11 +23,13 @@ struct EmailAddressTests {
         ("armen@օրինակ.հայ", "armen@xn--y9atn0a2c3a.xn--y9a3aq"),
         ("olga@пример.рф", "olga@xn--e1afmkfd.xn--p1ai"),
         ("o'brien@example.ie", "o'brien@example.ie"),
+        ("jose\u{301}@example.org", "jos\u{E9}@example.org"),
     ]
 
     @Test("addresses reduce to one key per mailbox", arguments: normalisation)
     func normalises(typed: String, normalised: String) throws {
-        #expect(try EmailAddress(typed).normalised == normalised)
+        // As bytes: the key is hashed as UTF-8, where composed and decomposed accents differ.
+        #expect(Array(try EmailAddress(typed).normalised.utf8) == Array(normalised.utf8))
     }
 
     @Test("mail goes to the address as typed, with only the domain made canonical")

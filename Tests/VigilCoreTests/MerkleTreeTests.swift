@@ -71,18 +71,6 @@ enum RFC6962Vectors {
     static var leafHashes: [MerkleHash] { leaves.map(MerkleTree.leafHash) }
 }
 
-/// A small deterministic generator (SplitMix64), so a failing random case can be run again.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite("Merkle tree (RFC 6962)")
 struct MerkleTreeTests {
     @Test("the empty tree and a leaf hash match RFC 6962")
@@ -185,63 +173,6 @@ struct MerkleTreeTests {
         #expect(refused(0, 1, roots[0], roots[1], [roots[0]]))
         #expect(!refused(0, 1, MerkleTree.emptyRoot, roots[0], []))
         #expect(!refused(3, 3, roots[2], roots[2], []))
-    }
-
-    @Test("random trees: every leaf's proof verifies and every consistency proof holds", arguments: [1, 2, 3, 4, 5])
-    func randomTrees(seed: UInt64) throws {
-        var random = SeededGenerator(state: seed)
-        for _ in 0..<12 {
-            let size = Int.random(in: 1...300, using: &random)
-            let hashes = (0..<size).map { _ in MerkleTree.leafHash((0..<8).map { _ in UInt8.random(in: 0...255, using: &random) }) }
-            let root = MerkleTree.root(ofLeafHashes: hashes[...])
-            var builder = MerkleTreeBuilder()
-            var stored: [MerkleTree.Node: MerkleHash] = [:]
-            for hash in hashes {
-                for (node, value) in builder.append(leafHash: hash) { stored[node] = value }
-            }
-            #expect(builder.root == root, "seed \(seed), size \(size)")
-
-            for _ in 0..<10 {
-                let index = UInt64.random(in: 0..<UInt64(size), using: &random)
-                let proof = try MerkleTree.inclusionProof(index: index, leafHashes: hashes)
-                try MerkleTree.verifyInclusion(index: index, size: UInt64(size), leafHash: hashes[Int(index)], proof: proof, root: root)
-                // The same proof from the complete subtrees the builder reported, as the store makes it.
-                let fromNodes = try MerkleTree.inclusionPathRanges(index: index, size: UInt64(size)).map { range in
-                    MerkleTree.combine(MerkleTree.perfectNodes(from: range.lowerBound, to: range.upperBound).compactMap { stored[$0] })
-                }
-                #expect(fromNodes == proof, "seed \(seed), leaf \(index) of \(size)")
-                let wrongLeaf = hashes[(Int(index) + 1) % size]
-                if size > 1 {
-                    #expect(throws: MerkleTree.Problem.self) {
-                        try MerkleTree.verifyInclusion(index: index, size: UInt64(size), leafHash: wrongLeaf, proof: proof, root: root)
-                    }
-                }
-
-                let first = UInt64.random(in: 0...UInt64(size), using: &random)
-                let firstRoot = MerkleTree.root(ofLeafHashes: hashes[0..<Int(first)])
-                let consistency = try MerkleTree.consistencyProof(from: first, leafHashes: hashes)
-                try MerkleTree.verifyConsistency(first: first, second: UInt64(size), firstRoot: firstRoot, secondRoot: root, proof: consistency)
-                if first > 0 && first < UInt64(size) {
-                    // A log that rewrote its history is caught.
-                    var rewritten = hashes
-                    rewritten[Int.random(in: 0..<Int(first), using: &random)] = MerkleTree.leafHash([0xFF])
-                    let rewrittenRoot = MerkleTree.root(ofLeafHashes: rewritten[...])
-                    #expect(throws: MerkleTree.Problem.self) {
-                        try MerkleTree.verifyConsistency(
-                            first: first, second: UInt64(size), firstRoot: firstRoot, secondRoot: rewrittenRoot, proof: consistency
-                        )
-                    }
-                }
-            }
-            // Continuing from the stored right edge gives the same tree as building anew.
-            let half = size / 2
-            var resumed = try MerkleTreeBuilder(
-                size: UInt64(half),
-                edgeHashes: MerkleTree.perfectNodes(from: 0, to: UInt64(half)).compactMap { stored[$0] }
-            )
-            for hash in hashes[half...] { resumed.append(leafHash: hash) }
-            #expect(resumed.root == root)
-        }
     }
 
     @Test("proof requests outside the tree are refused")

@@ -102,6 +102,17 @@ struct TallyEntryTests {
         }
     }
 
+    @Test("an entry numbered past the largest index a log can hold is refused, not counted past the end")
+    func lastPossibleIndex() throws {
+        // A dossier's tally.json gives each entry's index: the largest number it can hold must not overflow the count.
+        var revocations = TallyRevocations()
+        try revocations.read(Self.addition(), at: 0)
+        let revokeFirst = TallyEntry.revocation(TallyEntry.Revocation(reason: .withdrawn, day: TallyDay(daysSince1970: 1), leafIndex: 0))
+        #expect(throws: TallyRevocations.Problem.self) { try revocations.read(revokeFirst, at: .max) }
+        try revocations.read(revokeFirst, at: .max - 1)
+        #expect(!revocations.isCounted(leaf: 0))
+    }
+
     @Test("a tree head's signature covers every field, and only the log key's signature is accepted")
     func treeHeads() throws {
         let key = try TallyLogKey(rawRepresentation: [UInt8](repeating: 3, count: 32))

@@ -5,7 +5,7 @@ import Foundation
 /// `address` is what mail is sent to. `normalised` is the key under which duplicate
 /// signatures are recognised; it is never shown and never used to deliver mail.
 public struct EmailAddress: Sendable, Hashable {
-    /// The address to deliver to: trimmed, with the domain lower-cased and IDNA-encoded.
+    /// The address to deliver to: trimmed, in NFC, with the domain lower-cased and IDNA-encoded.
     public let address: String
     /// The address reduced by the rules in ``EmailNormalisationRules`` for duplicate checks.
     public let normalised: String
@@ -23,8 +23,11 @@ public struct EmailAddress: Sendable, Hashable {
     public static let maximumLength = 254
 
     /// Checks and normalises a typed address.
+    ///
+    /// The text is composed to Unicode NFC first (RFC 6532 §3.1), so an address typed with
+    /// decomposed accents is the same address, with the same key, as one typed composed.
     public init(_ typed: String, rules: EmailNormalisationRules = .standard) throws(Problem) {
-        let trimmed = typed.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = typed.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCanonicalMapping
         guard !trimmed.isEmpty else { throw .empty }
         guard let at = trimmed.lastIndex(of: "@") else { throw .malformed }
         let local = String(trimmed[..<at])

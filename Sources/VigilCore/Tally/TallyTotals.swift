@@ -91,6 +91,7 @@ public struct TallyRevocations: Sendable {
     /// revocations and reinstatements; those must come in order.
     public mutating func read(_ entry: TallyEntry, at index: UInt64) throws(Problem) {
         guard index >= size else { throw Problem(index: index, reason: "comes after entry \(size - 1) in the log") }
+        guard index < .max else { throw Problem(index: index, reason: "is past the largest index a log can hold") }
         size = index + 1
         guard let target = entry.targetLeaf else { return }
         notAdditions.insert(index)

@@ -49,18 +49,9 @@ struct PetitionController {
             throw HTTPError(.conflict)
         }
 
-        let form = SignatureForm(
-            name: body["name"] ?? "",
-            email: body["email"] ?? "",
-            country: body["country"] ?? "",
-            city: body["city"] ?? "",
-            comment: body["comment"] ?? "",
-            showNamePublicly: body.isChecked("show_name"),
-            keepInformed: body.isChecked("keep_informed")
-        )
-        let unreadable = Set(body.unreadable.compactMap(SignatureField.init(rawValue:)))
+        let form = SignatureForm(body)
         let signature: ValidSignature
-        switch form.validated(unreadable: unreadable) {
+        switch form.validated(unreadable: SignatureForm.unreadableFields(in: body)) {
         case .success(let valid):
             signature = valid
         case .failure(let problems):
