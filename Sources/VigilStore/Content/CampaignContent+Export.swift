@@ -18,7 +18,9 @@ extension CampaignContent {
         }
         var names: [String: String] = [:]
         for (language, name) in self.names { names[language.rawValue] = name }
-        try Self.writeYAML(RawCampaign(name: names), to: folder.appendingPathComponent("campaign.yaml"))
+        // The names are a dictionary, whose order changes from run to run: sorted, two exports
+        // of the same content are the same files.
+        try Self.writeYAML(RawCampaign(name: names), to: folder.appendingPathComponent("campaign.yaml"), sortKeys: true)
         try Self.writeYAML(SourcesFile(sources: sources), to: folder.appendingPathComponent("sources.yaml"))
         for detainee in detainees {
             try Self.writeYAML(DetaineeFile(detainee), to: folder.appendingPathComponent("detainees/\(detainee.slug).yaml"))
@@ -75,13 +77,14 @@ extension CampaignContent {
         }
     }
 
-    private static func writeYAML(_ value: some Encodable, to url: URL) throws {
+    private static func writeYAML(_ value: some Encodable, to url: URL, sortKeys: Bool = false) throws {
         let header = "# Written by `vigil content export`; `vigil content import` reads it back.\n"
         let text: String
         do {
             let encoder = YAMLEncoder()
             encoder.options.allowUnicode = true
             encoder.options.width = 100
+            encoder.options.sortKeys = sortKeys
             text = try encoder.encode(value)
         } catch {
             throw StoreError.content(file: url.path, problem: "could not be written as YAML (\(error))")
