@@ -9,7 +9,12 @@ import VigilStore
 public func testContent(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt { Fuzz.test(data, size, ContentHarness.check) }
 
 @_cdecl("LLVMFuzzerInitialize")
-public func initializeContent(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutableRawPointer) -> CInt { Fuzz.initialize(seeds: ContentHarness.seeds) }
+public func initializeContent(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutableRawPointer) -> CInt {
+    // The campaign is laid out before the first input, so its one-time cost is neither counted
+    // against that input's time limit nor reported as a leak of that input.
+    _ = ContentHarness.folder
+    return Fuzz.initialize(seeds: ContentHarness.seeds)
+}
 
 enum ContentHarness {
     /// The files of the smallest real campaign: the first byte of an input picks which one it replaces.
