@@ -69,6 +69,8 @@ final class ContentWatcher: Service, Sendable {
             loaded.withLock { $0 = (version, registry) }
             directory.use(registry)
             logger.notice("the registry changed in the database; \(registry.detainees.count) public record(s) loaded")
+        } catch is CancellationError {
+            // The server is stopping: nothing failed.
         } catch {
             // The pages keep what they have; the next round tries again.
             logger.error("reading changed content failed: \(error)")
