@@ -94,7 +94,7 @@ struct ConfirmationController {
         if case .confirmed(_, let number) = outcome {
             context.logger.info("signature confirmed", metadata: ["signer_number": "\(number)"])
         }
-        let language = context.pathLanguage ?? request.uri.queryParameters["lang"].flatMap { Language(rawValue: String($0)) }
+        let language = Language.asked(in: request, context: context)
         let path = "/confirm/\(token.text)"
         return Response.redirect(to: language?.path(path) ?? path, type: .normal)
     }

@@ -20,7 +20,7 @@ struct SiteController {
     /// The home page leads to the campaign's petition.
     @Sendable func home(request: Request, context: VigilRequestContext) async throws -> Response {
         guard let slug = try await services.directory.defaultSlug() else { throw HTTPError(.notFound) }
-        let language = context.pathLanguage ?? request.uri.queryParameters["lang"].flatMap { Language(rawValue: String($0)) }
+        let language = Language.asked(in: request, context: context)
         let path = "/petitions/\(slug)"
         return Response.redirect(to: language?.path(path) ?? path, type: .found)
     }
