@@ -57,9 +57,7 @@ struct UnderAttackTests {
     @Test("switched on, each page view gets its own challenge; a solved form counts, an unsolved or reused one is held")
     func on() async throws {
         try await Self.make { app, client in
-            try await app.store.setUnderAttack(true, audit: AuditRecord(staffID: nil, actor: "test", action: "under-attack.switched"))
-            #expect(try await Browser(client).get(Self.petitionPath).field("pow_challenge") == nil, "nothing changes before the watcher looks")
-            await app.server.services.contentWatcher.refresh()
+            try await Self.switchOn(app)
 
             let person = Browser(client, address: "198.51.100.10")
             let page = try await person.get(Self.petitionPath)
