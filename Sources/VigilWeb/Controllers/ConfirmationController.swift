@@ -85,7 +85,7 @@ struct ConfirmationController {
     /// Confirms, after its commit, then shows the result through the link's own page.
     @Sendable func confirm(request: Request, context: VigilRequestContext) async throws -> Response {
         let tokenText = try context.parameters.require("token")
-        let body = try await services.verifiedForm(request, context: context)
+        _ = try await services.verifiedForm(request, context: context)
         guard let token = ConfirmationToken(link: tokenText) else {
             return try await problemPage(request: request, context: context, key: "unknown_link", status: .notFound)
                 .response(from: request, context: context)

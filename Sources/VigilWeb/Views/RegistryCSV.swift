@@ -53,7 +53,6 @@ enum RegistryCSV {
     static func field(_ value: String) -> String {
         var text = value
         if let first = text.first, "=+-@\t\r".contains(first) { text = "'" + text }
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return CSVTable.quoted(text)
     }
 }
