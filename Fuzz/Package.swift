@@ -25,6 +25,10 @@ let package = Package(
             dependencies: ["FuzzSupport", .product(name: "VigilCore", package: "vigil"), .product(name: "VigilStore", package: "vigil")]
         ),
         .executableTarget(
+            name: "PaperFuzz",
+            dependencies: ["FuzzSupport", .product(name: "VigilCore", package: "vigil")]
+        ),
+        .executableTarget(
             name: "ReceiptFuzz",
             dependencies: ["FuzzSupport", .product(name: "VigilCore", package: "vigil"), .product(name: "VigilWeb", package: "vigil")]
         ),
