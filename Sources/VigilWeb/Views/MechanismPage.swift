@@ -55,6 +55,14 @@ struct MechanismPage {
         let id: String
         let title: String
         let states: [StateView]
+        /// A group without notes is a plain list of names, set in columns so it stays short on a phone.
+        let hasNotes: Bool
+    }
+
+    /// A link to a source, named by its site so that a row of them stays short on a phone.
+    struct SourceLink {
+        let href: String
+        let site: String
     }
 
     struct Invocation {
@@ -65,7 +73,7 @@ struct MechanismPage {
         let topic: String
         let experts: String?
         let caution: String?
-        let sources: [String]
+        let sources: [SourceLink]
     }
 
     struct SourceView {
@@ -102,7 +110,7 @@ struct MechanismPage {
         t = renderer.texts(language)
         let numbers = Dictionary(content.sources.enumerated().map { ($1.key, $0 + 1) }) { first, _ in first }
         func citations(_ keys: [String]) -> [Citation] {
-            keys.compactMap { numbers[$0] }.map { Citation(number: $0, href: "#source-\($0)") }
+            keys.compactMap { numbers[$0] }.sorted().map { Citation(number: $0, href: "#source-\($0)") }
         }
         func caution(_ verification: Verification?) -> String? {
             switch verification {
@@ -154,7 +162,8 @@ struct MechanismPage {
             return Group(
                 id: "status-\(status.rawValue)",
                 title: words.text("mechanism_status_" + RegistryText.key(status.rawValue), count: states.count),
-                states: views
+                states: views,
+                hasNotes: views.contains { $0.hasNotes }
             )
         }
         statesIntro = words.text("mechanism_states_intro", count: tracker.states.count)
@@ -173,7 +182,11 @@ struct MechanismPage {
             let cautions = [caution(entry.verification), entry.caveat].compactMap { $0 }
             return Invocation(
                 date: date, concerning: entry.concerning, invokedBy: entry.invokedBy, paragraph: paragraph, topic: entry.topic,
-                experts: entry.experts, caution: cautions.isEmpty ? nil : cautions.joined(separator: " · "), sources: entry.sources
+                experts: entry.experts, caution: cautions.isEmpty ? nil : cautions.joined(separator: " · "),
+                sources: entry.sources.map { url in
+                    let host = URLComponents(string: url)?.host ?? url
+                    return SourceLink(href: url, site: host.hasPrefix("www.") ? String(host.dropFirst(4)) : host)
+                }
             )
         }
         sources = content.sources.enumerated().map { index, source in
