@@ -43,6 +43,9 @@ struct MechanismTests {
             // Every participating State, in one group while nothing is recorded.
             #expect(body.components(separatedBy: #"<span class="mechanism__state">"#).count - 1 == 57)
             #expect(body.contains("Not contacted yet (57)"))
+            // The participating State is the Holy See, not the territory's name in country lists.
+            #expect(body.contains(#"<span class="mechanism__state">Holy See</span>"#))
+            #expect(!body.contains("Vatican"))
             // The article's 19 earlier uses against the 17 sourced.
             #expect(body.contains("speaks of 19 earlier uses"))
             #expect(body.contains("found sources for 17 of them"))
@@ -114,6 +117,7 @@ struct MechanismTests {
             let france = try #require(states.first { $0["code"] as? String == "FR" })
             #expect(france["status"] as? String == "committed")
             #expect(france["since"] as? String == Self.day(app, -2))
+            #expect(states.first { $0["code"] as? String == "VA" }?["name"] as? String == "Holy See")
             let notes = try #require(france["notes"] as? [[String: Any]])
             #expect(notes.count == 1)
             #expect(notes.first?["text"] as? String == "Letter sent to the French delegation in Vienna")

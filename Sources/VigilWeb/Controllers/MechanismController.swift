@@ -38,7 +38,7 @@ struct MechanismController {
         headers[.cacheControl] = "public, max-age=60"
         headers[.accessControlAllowOrigin] = "*"
         headers[.vary] = "Accept-Language"
-        let body = try encoder.encode(MechanismDocument(tracker: tracker, language: language, now: services.now()))
+        let body = try encoder.encode(MechanismDocument(tracker: tracker, words: services.registryText(language), now: services.now()))
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

@@ -91,7 +91,8 @@ struct MechanismDocument: Encodable {
     let invocations: Invocations
     let sources: [Source]
 
-    init(tracker: MechanismTracker, language: Language, now: Date) {
+    init(tracker: MechanismTracker, words: RegistryText, now: Date) {
+        let language = words.language
         let content = tracker.content
         let day = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC") ?? .current).year().month().day()
         generated_at = now.formatted(Date.ISO8601FormatStyle())
@@ -107,7 +108,7 @@ struct MechanismDocument: Encodable {
         status_counts = Dictionary(uniqueKeysWithValues: AdvocacyStatus.allCases.map { ($0.rawValue, tracker.count($0)) })
         states = tracker.states.map { state in
             State(
-                code: state.country.code, name: state.country.name(in: language), status: state.status.rawValue,
+                code: state.country.code, name: MechanismTracker.name(of: state.country, words), status: state.status.rawValue,
                 since: state.since?.formatted(day),
                 notes: state.entries.compactMap { entry in
                     entry.note.map { Note(date: entry.notedOn.formatted(day), status: entry.status.rawValue, text: $0) }

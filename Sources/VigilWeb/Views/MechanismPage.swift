@@ -154,7 +154,7 @@ struct MechanismPage {
                     entry.note.map { Note(date: entry.notedOn.formatted(day), isoDate: entry.notedOn.formatted(iso), text: $0) }
                 }
                 return StateView(
-                    code: state.country.code, name: state.country.name(in: language),
+                    code: state.country.code, name: MechanismTracker.name(of: state.country, words),
                     since: state.since.map { words.text("mechanism_since", ["date": $0.formatted(day)]) },
                     notes: notes, hasNotes: !notes.isEmpty
                 )

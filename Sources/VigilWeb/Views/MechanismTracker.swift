@@ -33,6 +33,12 @@ struct MechanismTracker {
         }
     }
 
+    /// A State's name in a language. The participating State is the Holy See, whose territory
+    /// the usual country lists call Vatican City; the tracker uses the OSCE's name.
+    static func name(of country: Country, _ words: RegistryText) -> String {
+        country.code == "VA" ? words.text("mechanism_holy_see") : country.name(in: words.language)
+    }
+
     /// How many States have each status.
     func count(_ status: AdvocacyStatus) -> Int {
         states.count { $0.status == status }

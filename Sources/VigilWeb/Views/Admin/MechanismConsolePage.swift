@@ -52,9 +52,10 @@ struct MechanismConsolePage {
         self.values = values
         self.errors = errors
         hasErrors = !errors.isEmpty
-        let sorted = tracker.states.sorted { $0.country.name(in: language) < $1.country.name(in: language) }
+        let names = Dictionary(tracker.states.map { ($0.country.code, MechanismTracker.name(of: $0.country, words)) }) { first, _ in first }
+        let sorted = tracker.states.sorted { names[$0.country.code, default: ""] < names[$1.country.code, default: ""] }
         countries = sorted.map {
-            Option(value: $0.country.code, label: $0.country.name(in: language), selected: values["country"] == $0.country.code)
+            Option(value: $0.country.code, label: names[$0.country.code, default: $0.country.code], selected: values["country"] == $0.country.code)
         }
         statuses = AdvocacyStatus.allCases.map { Option(value: $0.rawValue, label: statusName($0), selected: values["status"] == $0.rawValue) }
         visibilities = NoteVisibility.allCases.map {
@@ -71,11 +72,10 @@ struct MechanismConsolePage {
         }.joined(separator: " · ")
         states = sorted.map { state in
             StateRow(
-                code: state.country.code, name: state.country.name(in: language), status: statusName(state.status),
+                code: state.country.code, name: names[state.country.code, default: state.country.code], status: statusName(state.status),
                 since: state.since?.formatted(day) ?? "", entries: state.entries.count
             )
         }
-        let names = Dictionary(tracker.states.map { ($0.country.code, $0.country.name(in: language)) }) { first, _ in first }
         history = tracker.states.flatMap(\.entries).sorted { $0.id > $1.id }.map { entry in
             Entry(
                 date: entry.notedOn.formatted(day), state: names[entry.country] ?? entry.country, status: statusName(entry.status),
