@@ -41,6 +41,8 @@ struct StaffAccessTests {
         (.post, "/admin/updates", .postUpdates),
         (.post, "/admin/updates/999/publish", .postUpdates),
         (.post, "/admin/updates/999/send", .sendUpdates),
+        (.get, "/admin/mechanism", .trackMechanism),
+        (.post, "/admin/mechanism", .trackMechanism),
         (.get, "/admin/outbox", .manageOutbox),
         (.post, "/admin/outbox/retry-failed", .manageOutbox),
         (.post, "/admin/outbox/999/retry", .manageOutbox),

@@ -5,7 +5,8 @@ public enum StaffRole: String, Sendable, Codable, CaseIterable, Comparable {
     /// Writes petitions and updates, delivers petitions, reviews held signatures and moderates
     /// names and comments.
     case editor
-    /// Looks after one local committee (the committees come with the network work).
+    /// Looks after one local committee (the committees come with the network work), and
+    /// records the contacts it has with national delegations in the Moscow Mechanism tracker.
     case coordinator
     /// Reads the dashboard's aggregate figures; sees no personal data.
     case viewer
@@ -21,9 +22,12 @@ public enum StaffRole: String, Sendable, Codable, CaseIterable, Comparable {
         case .admin:
             Set(StaffPermission.allCases)
         case .editor:
-            [.viewDashboard, .findSignatures, .reviewHeldSignatures, .moderate, .editPetitions, .deliverPetitions, .postUpdates]
+            [
+                .viewDashboard, .findSignatures, .reviewHeldSignatures, .moderate, .editPetitions, .deliverPetitions, .postUpdates,
+                .trackMechanism,
+            ]
         case .coordinator:
-            [.viewDashboard, .manageOwnCommittee]
+            [.viewDashboard, .manageOwnCommittee, .trackMechanism]
         case .viewer:
             [.viewDashboard]
         }
@@ -68,6 +72,9 @@ public enum StaffPermission: String, Sendable, Codable, CaseIterable {
     case viewAuditLog = "view-audit-log"
     /// Switch the site to "under attack", when the sign form asks for a proof of work, and back.
     case switchUnderAttack = "switch-under-attack"
+    /// Record where the campaign stands with each OSCE participating State on invoking the
+    /// Moscow Mechanism, with public and internal notes.
+    case trackMechanism = "track-mechanism"
     /// Run one local committee (its page, its paper batches).
     case manageOwnCommittee = "manage-own-committee"
 }

@@ -224,7 +224,8 @@ extension CampaignContent {
         return OrganisationFile(slug: raw.slug, name: raw.name, source: raw.source, members: members)
     }
 
-    private static func decode<T: Decodable>(_ type: T.Type, from url: URL, named file: String) throws -> T {
+    /// Decodes one YAML file; errors name the file, the record and the field.
+    static func decode<T: Decodable>(_ type: T.Type, from url: URL, named file: String) throws -> T {
         let text: String
         do {
             text = try String(contentsOf: url, encoding: .utf8)

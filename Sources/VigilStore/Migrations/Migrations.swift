@@ -350,6 +350,7 @@ enum Migrations {
             ]
         ),
         Migrations.invalidations,
+        Migrations.mechanism,
     ]
 }
 

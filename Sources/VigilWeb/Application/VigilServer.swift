@@ -159,6 +159,9 @@ public struct VigilServer: Sendable {
             ),
             passwordPolicy: passwordPolicy,
             configuration: configuration,
+            mechanism: try MechanismContent.load(
+                from: URL(fileURLWithPath: configuration.contentDirectory).appendingPathComponent("mechanism")
+            ),
             scratchFolder: folder.scratchFolder,
             now: now,
             logger: logger
@@ -180,6 +183,7 @@ public struct VigilServer: Sendable {
         UpdatesController(services: services).addFeedRoutes(to: router)
         SignerController(services: services).addUnsubscribeRoutes(to: router)
         RegistryAPIController(services: services).addRoutes(to: router)
+        MechanismController(services: services).addAPIRoutes(to: router)
         let pages = router.group().add(
             middleware: CSRFCookieMiddleware(csrf: services.csrf, secureCookies: configuration.isHTTPS)
         )
@@ -189,6 +193,7 @@ public struct VigilServer: Sendable {
         RegistryController(services: services).addRoutes(to: pages)
         SiteController(services: services, openAPI: try openAPIDocument()).addRoutes(to: pages)
         UpdatesController(services: services).addRoutes(to: pages)
+        MechanismController(services: services).addRoutes(to: pages)
         SignerController(services: services).addRoutes(to: pages)
         let console = pages.group().add(middleware: StaffSessionMiddleware(authentication: services.authentication))
         StaffSignInController(services: services).addRoutes(to: console)
@@ -201,6 +206,7 @@ public struct VigilServer: Sendable {
         OutboxController(services: services).addRoutes(to: console)
         StaffController(services: services).addRoutes(to: console)
         DeliveriesController(services: services).addRoutes(to: console)
+        MechanismConsoleController(services: services).addRoutes(to: console)
         DossierController(services: services).addRoutes(to: console)
         AuditController(services: services).addRoutes(to: console)
 

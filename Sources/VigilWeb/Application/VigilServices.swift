@@ -25,6 +25,9 @@ struct VigilServices: Sendable {
     let authentication: StaffAuthentication
     let passwordPolicy: PasswordPolicy
     let configuration: VigilConfiguration
+    /// The Moscow Mechanism tracker's rules, thresholds and past invocations; `nil` when the
+    /// campaign's content has no `mechanism/` folder, and then the tracker is not served.
+    let mechanism: MechanismContent?
     /// Where files that live only while a request uses them are written (`DataFolder.scratchFolder`).
     let scratchFolder: URL
     /// The clock, for what is computed at request time (such as days in custody).

@@ -30,6 +30,7 @@ struct AdminPage {
         ("/admin/invalidations", "admin_nav_invalidations", .invalidateSignatures),
         ("/admin/moderation", "admin_nav_moderation", .moderate),
         ("/admin/updates", "admin_nav_updates", .postUpdates),
+        ("/admin/mechanism", "admin_nav_mechanism", .trackMechanism),
         ("/admin/outbox", "admin_nav_outbox", .manageOutbox),
         ("/admin/staff", "admin_nav_staff", .manageStaff),
         ("/admin/audit", "admin_nav_audit", .viewAuditLog),
