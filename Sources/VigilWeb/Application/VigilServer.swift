@@ -58,6 +58,23 @@ public struct VigilServer: Sendable {
         }
     }
 
+    /// The data folder of a configuration.
+    public static func dataFolder(_ configuration: VigilConfiguration) -> DataFolder {
+        DataFolder(
+            url: URL(fileURLWithPath: configuration.dataDirectory),
+            masterKeyFile: configuration.masterKeyFile.map { URL(fileURLWithPath: $0) }
+        )
+    }
+
+    /// Creates the data folder if needed and takes its lock, for a server or a command that must
+    /// not run beside one; throws ``StoreError/dataFolderInUse(folder:pid:)`` if another process
+    /// holds it. Keep the lock for as long as the process uses the database.
+    public static func lockDataFolder(configuration: VigilConfiguration) throws -> DataFolderLock {
+        let folder = dataFolder(configuration)
+        try folder.prepare()
+        return try DataFolderLock.acquire(folder)
+    }
+
     /// Prepares the data folder (creating the master key and the log key on first start) and
     /// opens the database, bringing its schema up to date.
     public static func openStore(
@@ -65,10 +82,7 @@ public struct VigilServer: Sendable {
         now: @escaping @Sendable () -> Date = { Date() },
         logger: Logger
     ) async throws -> (store: Store, folder: DataFolder, masterKey: [UInt8], logKey: TallyLogKey) {
-        let folder = DataFolder(
-            url: URL(fileURLWithPath: configuration.dataDirectory),
-            masterKeyFile: configuration.masterKeyFile.map { URL(fileURLWithPath: $0) }
-        )
+        let folder = dataFolder(configuration)
         try folder.prepare()
         let (masterKey, createdKey) = try folder.loadOrCreateMasterKey()
         if createdKey {
