@@ -5,7 +5,8 @@ import Testing
 import VigilCore
 import VigilStore
 
-/// The operator's side of the running binary: one server per data folder.
+/// The operator's side of the running binary: one server per data folder, and a backup
+/// restored after the database was lost.
 @Suite(
     "Operations of the running binary",
     .serialized,
@@ -29,10 +30,12 @@ struct OperationsProcessTests {
             #expect(second.log.contains(dataFolder.path), "\(second.log)")
             #expect(second.log.contains("pid \(first.pid)"), "\(second.log)")
 
-            // Migrating under a running server is refused too.
+            // Migrating under a running server is refused too; a backup is not.
             let migrate = try CommandLineTests.vigil(["migrate"], dataFolder: dataFolder)
             #expect(migrate.status != 0)
             #expect(migrate.output.contains("pid \(first.pid)"), "\(migrate.output)")
+            let backup = try CommandLineTests.vigil(["backup", "--to", folder.appendingPathComponent("copy.sqlite").path], dataFolder: dataFolder)
+            #expect(backup.status == 0, "\(backup.output)")
 
             let readiness = try await Self.httpClient.execute(HTTPClientRequest(url: first.baseURL + "/readyz"), timeout: .seconds(10))
             #expect(readiness.status == .ok)
@@ -47,5 +50,88 @@ struct OperationsProcessTests {
         try await third.waitUntilReady(client: Self.httpClient)
         #expect(await third.terminate() < .seconds(30))
         #expect(third.exitStatus == 0)
+    }
+
+    @Test("restore drill: a backup taken while the server runs brings back the same tally log and counters after the database is lost")
+    func restoreDrill() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-restore-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let dataFolder = folder.appendingPathComponent("data")
+        let copy = folder.appendingPathComponent("backup.sqlite")
+        let server = try VigilProcess(dataFolder: dataFolder, port: try VigilProcess.freePort())
+        do {
+            try await server.waitUntilReady(client: Self.httpClient)
+            let session = try await SigningSession.open(Self.httpClient, baseURL: server.baseURL)
+            for index in 0..<5 {
+                #expect(try await session.sign(email: "restore\(index)@example.org") == .seeOther)
+            }
+            for (_, path) in try await CrashTests.mailedLinks(in: dataFolder, expecting: 5).prefix(4) {
+                #expect(try await session.post(path, []) == .seeOther)
+            }
+            let backup = try CommandLineTests.vigil(["backup", "--to", copy.path], dataFolder: dataFolder)
+            #expect(backup.status == 0, "\(backup.output)")
+            #expect(backup.output.contains("master.key") && backup.output.contains("log.key"))
+            let again = try CommandLineTests.vigil(["backup", "--to", copy.path], dataFolder: dataFolder)
+            #expect(again.status != 0)
+            #expect(again.output.contains("already exists"), "\(again.output)")
+        } catch {
+            server.crash()
+            throw error
+        }
+        _ = await server.terminate()
+        let mode = try FileManager.default.attributesOfItem(atPath: copy.path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+
+        let before = try await Self.tallyState(dataFolder)
+        #expect(before.size == 4 && before.counts.confirmed == 4)
+
+        // The disk is lost; the keys were backed up apart and are still there.
+        for suffix in ["", "-wal", "-shm"] {
+            try? FileManager.default.removeItem(at: dataFolder.appendingPathComponent("vigil.sqlite\(suffix)"))
+        }
+        try FileManager.default.copyItem(at: copy, to: dataFolder.appendingPathComponent("vigil.sqlite"))
+
+        let restarted = try VigilProcess(dataFolder: dataFolder, port: try VigilProcess.freePort())
+        do {
+            try await restarted.waitUntilReady(client: Self.httpClient)
+            let readiness = try await Self.httpClient.execute(HTTPClientRequest(url: restarted.baseURL + "/readyz"), timeout: .seconds(10))
+            #expect(readiness.status == .ok)
+        } catch {
+            restarted.crash()
+            throw error
+        }
+        _ = await restarted.terminate()
+        let after = try await Self.tallyState(dataFolder)
+        #expect(after.size == before.size)
+        #expect(after.root == before.root)
+        #expect(after.counts == before.counts)
+        #expect(after.recount == before.counts.confirmed)
+        #expect(after.integrity == "ok")
+    }
+
+    /// The campaign petition's tally log and counters, read from the data folder's database.
+    static func tallyState(
+        _ dataFolder: URL
+    ) async throws -> (size: UInt64, root: MerkleHash, counts: PetitionCounts, recount: Int, integrity: String) {
+        let key = try DataFolder(url: dataFolder).loadOrCreateMasterKey().key
+        let store = try await Store.openSQLite(
+            path: dataFolder.appendingPathComponent("vigil.sqlite").path, cipher: PersonalDataCipher(masterKey: key)
+        )
+        do {
+            let petition = try #require(try await store.petition(slug: "osce-moscow-mechanism"))
+            let size = try await store.tallySize(petitionID: petition.id)
+            let state = (
+                size: size,
+                root: try await store.tallyRoot(petitionID: petition.id, size: size),
+                counts: try await store.storedCounts(petitionID: petition.id),
+                recount: try await store.recount(petitionID: petition.id).confirmed,
+                integrity: try await store.integrityCheck()
+            )
+            await store.close()
+            return state
+        } catch {
+            await store.close()
+            throw error
+        }
     }
 }

@@ -4,8 +4,49 @@ import VigilCore
 import VigilTestSupport
 @testable import VigilStore
 
-@Suite("Operations: the data folder lock")
+@Suite("Operations: backups, the data folder lock")
 struct OperationsTests {
+    @Test("a backup taken while signatures are written is owner-only, never overwrites, and restores the same log and counts")
+    func backup() async throws {
+        try await TestStore.with { test in
+            let writer = test.store.signatureWriter
+            let petition = try await test.petition()
+            for index in 0..<12 {
+                _ = try await writer.sign(try await test.request(email: "s\(index)@example.org"))
+            }
+            for index in 0..<9 {
+                _ = try await writer.confirm(try #require(try await test.confirmationToken(for: "s\(index)@example.org")))
+            }
+            let copy = test.folder.appendingPathComponent("backup.sqlite")
+            // Signing goes on during the copy; the copy is one moment of it, before or after each commit.
+            @Sendable func signMore() async throws {
+                for index in 12..<40 { _ = try await writer.sign(try await test.request(email: "s\(index)@example.org")) }
+            }
+            async let more: Void = signMore()
+            try await Store.backupSQLite(path: test.folder.appendingPathComponent("vigil.sqlite").path, to: copy)
+            try await more
+
+            let mode = try FileManager.default.attributesOfItem(atPath: copy.path)[.posixPermissions] as? Int
+            #expect(mode == 0o600)
+            await #expect(throws: StoreError.self) {
+                try await Store.backupSQLite(path: test.folder.appendingPathComponent("vigil.sqlite").path, to: copy)
+            }
+
+            let size = try await test.store.tallySize(petitionID: petition.id)
+            let root = try await test.store.tallyRoot(petitionID: petition.id, size: size)
+            let counts = try await test.store.storedCounts(petitionID: petition.id)
+            let restored = try await Store.openSQLite(
+                path: copy.path, cipher: PersonalDataCipher(masterKey: TestStore.masterKey), logger: TestStore.quietLogger
+            )
+            #expect(try await restored.tallySize(petitionID: petition.id) == size)
+            #expect(try await restored.tallyRoot(petitionID: petition.id, size: size) == root)
+            #expect(try await restored.storedCounts(petitionID: petition.id) == counts)
+            #expect(try await restored.recount(petitionID: petition.id).confirmed == 9)
+            #expect(try await restored.integrityCheck() == "ok")
+            await restored.close()
+        }
+    }
+
     @Test("a second holder of a data folder's lock is refused with the first one's pid, until the first lets go")
     func dataFolderLock() throws {
         let folder = DataFolder(url: FileManager.default.temporaryDirectory.appendingPathComponent("vigil-lock-\(UUID().uuidString)"))
