@@ -4,8 +4,25 @@ import VigilCore
 import VigilTestSupport
 @testable import VigilStore
 
-@Suite("Operations: backups, the data folder lock")
+@Suite("Operations: readiness, backups, the data folder lock")
 struct OperationsTests {
+    @Test("ready while the database answers with this build's schema; not when it is ahead or closed")
+    func readiness() async throws {
+        let test = try await TestStore.make()
+        #expect(await test.store.readiness() == .ready)
+        // As when a newer Vigil migrated the database under this one.
+        try await test.store.write { database in
+            try await database.raw(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: Store.schemaVersion + 1), 'later', 0)"
+            ).run()
+        }
+        let ahead = await test.store.readiness()
+        #expect(ahead == .schemaMismatch(found: Store.schemaVersion + 1, expected: Store.schemaVersion))
+        #expect(ahead.reason == "database schema version \(Store.schemaVersion + 1), this server expects \(Store.schemaVersion)")
+        await test.shutdown()
+        #expect(await test.store.readiness() == .unreachable)
+    }
+
     @Test("a backup taken while signatures are written is owner-only, never overwrites, and restores the same log and counts")
     func backup() async throws {
         try await TestStore.with { test in

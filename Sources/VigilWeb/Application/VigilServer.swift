@@ -189,6 +189,7 @@ public struct VigilServer: Sendable {
         let router = Router(context: VigilRequestContext.self)
         router.add(middleware: SecurityHeadersMiddleware(https: configuration.isHTTPS))
         router.add(middleware: ErrorPageMiddleware(renderer: renderer, directory: directory))
+        OperationsController(services: services).addRoutes(to: router)
         PetitionAPIController(services: services).addRoutes(to: router)
         TallyAPIController(services: services).addRoutes(to: router)
         UpdatesController(services: services).addFeedRoutes(to: router)

@@ -1,0 +1,30 @@
+import Foundation
+import SQLKit
+
+/// Whether a store can serve requests, for a load balancer's readiness check.
+public enum StoreReadiness: Sendable, Equatable {
+    case ready
+    /// The database did not answer a query.
+    case unreachable
+    /// The database's schema is not the one this build expects, as when a newer Vigil migrated it.
+    case schemaMismatch(found: Int, expected: Int)
+
+    /// A short reason an operator can act on; `ready` when it is.
+    public var reason: String {
+        switch self {
+        case .ready: "ready"
+        case .unreachable: "database not answering"
+        case .schemaMismatch(let found, let expected): "database schema version \(found), this server expects \(expected)"
+        }
+    }
+}
+
+extension Store {
+    /// Asks the database for its schema version: ready when it answers with the one this build expects.
+    public func readiness() async -> StoreReadiness {
+        guard let row = try? await reader.raw("SELECT MAX(version) AS version FROM schema_migrations").first(),
+              let found = try? row.decode(column: "version", as: Int?.self)
+        else { return .unreachable }
+        return found == Self.schemaVersion ? .ready : .schemaMismatch(found: found ?? 0, expected: Self.schemaVersion)
+    }
+}
