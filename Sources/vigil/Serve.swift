@@ -17,7 +17,7 @@ struct Serve: AsyncParsableCommand {
         let logger = Settings.logger(level: settings.logLevel)
         // Before the database is opened: a second server must not even migrate it.
         let lock = try VigilServer.lockDataFolder(configuration: settings)
-        let server = try await VigilServer.build(configuration: settings, logger: logger)
+        let server = try await VigilServer.build(configuration: settings, metrics: .bootstrapped(), logger: logger)
         try await server.run()
         withExtendedLifetime(lock) {}
     }

@@ -5,8 +5,8 @@ import Testing
 import VigilCore
 import VigilStore
 
-/// The operator's side of the running binary: one server per data folder, and a backup
-/// restored after the database was lost.
+/// The operator's side of the running binary: one server per data folder, metrics, and a
+/// backup restored after the database was lost.
 @Suite(
     "Operations of the running binary",
     .serialized,
@@ -14,6 +14,7 @@ import VigilStore
 )
 struct OperationsProcessTests {
     static let httpClient = HTTPClient(configuration: .init(redirectConfiguration: .disallow))
+    static let metricsToken = "0123456789abcdef0123456789abcdef"
 
     @Test("a second server on the same data folder refuses to start, naming the folder and the first one's pid; after kill -9 a new one starts")
     func oneServerPerFolder() async throws {
@@ -50,6 +51,43 @@ struct OperationsProcessTests {
         try await third.waitUntilReady(client: Self.httpClient)
         #expect(await third.terminate() < .seconds(30))
         #expect(third.exitStatus == 0)
+    }
+
+    @Test("/metrics of the running server counts requests by route pattern and status, with latencies and batch sizes")
+    func metrics() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-metrics-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let server = try VigilProcess(
+            dataFolder: folder.appendingPathComponent("data"), port: try VigilProcess.freePort(),
+            environment: ["VIGIL_METRICS_TOKEN": Self.metricsToken]
+        )
+        defer { server.crash() }
+        try await server.waitUntilReady(client: Self.httpClient)
+        let session = try await SigningSession.open(Self.httpClient, baseURL: server.baseURL)
+        #expect(try await session.sign(email: "metrics1@example.org") == .seeOther)
+        #expect(try await session.sign(email: "metrics2@example.org") == .seeOther)
+        _ = try await Self.httpClient.execute(HTTPClientRequest(url: server.baseURL + "/no/such/page"), timeout: .seconds(10))
+
+        var request = HTTPClientRequest(url: server.baseURL + "/metrics")
+        request.headers.add(name: "Authorization", value: "Bearer \(Self.metricsToken)")
+        let response = try await Self.httpClient.execute(request, timeout: .seconds(10))
+        #expect(response.status == .ok)
+        let text = String(buffer: try await response.body.collect(upTo: 1 << 22))
+
+        let pageLine = text.split(separator: "\n").first {
+            $0.hasPrefix("http_requests_total{") && $0.contains(#"route="/petitions/{slug}""#) && $0.contains(#"method="GET""#)
+                && $0.contains(#"status="200""#)
+        }
+        #expect(pageLine != nil, "\(text)")
+        #expect(text.contains(#"route="/petitions/{slug}/signatures""#) && text.contains(#"status="303""#), "\(text)")
+        #expect(text.contains(#"status="404""#), "\(text)")
+        // Routes are patterns, never the paths asked for.
+        #expect(!text.contains("osce-moscow-mechanism") && !text.contains("/no/such/page"))
+        #expect(text.contains("# TYPE http_request_duration_seconds histogram"))
+        #expect(text.contains("http_request_duration_seconds_bucket{"))
+        #expect(text.contains("# TYPE vigil_signature_batch_size histogram"))
+        #expect(text.contains(#"vigil_signatures{state="pending"} 2.0"#), "\(text)")
+        #expect(text.contains(#"vigil_mail_outbox{status="queued"}"#))
     }
 
     @Test("restore drill: a backup taken while the server runs brings back the same tally log and counters after the database is lost")

@@ -1,10 +1,11 @@
 import Foundation
+import MetricsTestKit
 import Testing
 import VigilCore
 import VigilTestSupport
 @testable import VigilStore
 
-@Suite("Operations: readiness, backups, the data folder lock")
+@Suite("Operations: readiness, states, backups, the data folder lock, batch sizes")
 struct OperationsTests {
     @Test("ready while the database answers with this build's schema; not when it is ahead or closed")
     func readiness() async throws {
@@ -21,6 +22,26 @@ struct OperationsTests {
         #expect(ahead.reason == "database schema version \(Store.schemaVersion + 1), this server expects \(Store.schemaVersion)")
         await test.shutdown()
         #expect(await test.store.readiness() == .unreachable)
+    }
+
+    @Test("signature states are counted in one query, with revoked signatures under their reason")
+    func signatureStates() async throws {
+        try await TestStore.with { test in
+            let writer = test.store.signatureWriter
+            #expect(try await test.store.signatureStates() == ["pending": 0, "confirmed": 0, "held": 0])
+            for email in ["a@example.org", "b@example.org", "c@example.org", "d@example.org"] {
+                _ = try await writer.sign(try await test.request(email: email))
+            }
+            _ = try await writer.sign(try await test.request(email: "bot@example.org", hold: .honeypot))
+            for email in ["a@example.org", "b@example.org", "c@example.org"] {
+                _ = try await writer.confirm(try #require(try await test.confirmationToken(for: email)))
+            }
+            let petition = try await test.petition()
+            let id = try #require(try await test.store.signatureID(petitionID: petition.id, email: EmailAddress("c@example.org")))
+            _ = try await writer.revise(.withdraw(signatureID: id))
+
+            #expect(try await test.store.signatureStates() == ["pending": 1, "confirmed": 2, "held": 1, "withdrawn": 1])
+        }
     }
 
     @Test("a backup taken while signatures are written is owner-only, never overwrites, and restores the same log and counts")
@@ -79,5 +100,42 @@ struct OperationsTests {
         }
         first = nil
         #expect(throws: Never.self) { _ = try DataFolderLock.acquire(folder) }
+    }
+
+    @Test("every committed batch records its size: the sizes add up to the requests")
+    func batchSizes() async throws {
+        let metrics = TestMetrics()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-metrics-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try await Store.openSQLite(
+            path: folder.appendingPathComponent("vigil.sqlite").path,
+            cipher: PersonalDataCipher(masterKey: TestStore.masterKey),
+            durability: .normal,
+            metrics: metrics,
+            logger: TestStore.quietLogger
+        )
+        try await store.importContent(try CampaignContent.load(from: TestStore.contentFolder))
+        let writer = store.signatureWriter
+        let writerTask = Task { try await writer.run() }
+        let petition = try #require(try await store.petition(slug: "osce-moscow-mechanism"))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<60 {
+                group.addTask {
+                    let signature = try SignatureForm(name: "Ani Hakobyan", email: "m\(index)@example.org", country: "FR").validated().get()
+                    _ = try await writer.sign(
+                        SigningRequest(petitionID: petition.id, signature: signature, language: .english, textHash: TestStore.textHash)
+                    )
+                }
+            }
+            try await group.waitForAll()
+        }
+        writer.stopAccepting()
+        _ = try await writerTask.value
+        await store.close()
+
+        let sizes = try metrics.expectRecorder(SignatureWriter.batchSizeMetric).values
+        #expect(sizes.reduce(0, +) == 60)
+        #expect(sizes.allSatisfy { (1.0...256.0).contains($0) })
     }
 }

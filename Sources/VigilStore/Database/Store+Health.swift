@@ -27,4 +27,21 @@ extension Store {
         else { return .unreachable }
         return found == Self.schemaVersion ? .ready : .schemaMismatch(found: found ?? 0, expected: Self.schemaVersion)
     }
+
+    /// How many signature rows are in each state, over all petitions, in one grouped query: `pending`,
+    /// `confirmed` (counted), `held`, and a confirmed signature taken out of the count under its
+    /// revocation reason (`withdrawn`, `invalidated`). Every state the schema knows is present, at zero
+    /// if no row is in it.
+    public func signatureStates() async throws -> [String: Int] {
+        var states = ["pending": 0, "confirmed": 0, "held": 0]
+        for row in try await reader.raw(
+            """
+            SELECT CASE WHEN revoked_reason IS NULL THEN status ELSE revoked_reason END AS state, COUNT(*) AS n
+            FROM signatures GROUP BY state
+            """
+        ).all() {
+            states[try row.decode(column: "state", as: String.self)] = try row.decode(column: "n", as: Int.self)
+        }
+        return states
+    }
 }
