@@ -28,7 +28,7 @@ struct OperationsTests {
     func signatureStates() async throws {
         try await TestStore.with { test in
             let writer = test.store.signatureWriter
-            #expect(try await test.store.signatureStates() == ["pending": 0, "confirmed": 0, "held": 0])
+            #expect(try await test.store.signatureStates() == ["pending": 0, "confirmed": 0, "held": 0, "withdrawn": 0, "invalidated": 0])
             for email in ["a@example.org", "b@example.org", "c@example.org", "d@example.org"] {
                 _ = try await writer.sign(try await test.request(email: email))
             }
@@ -40,7 +40,9 @@ struct OperationsTests {
             let id = try #require(try await test.store.signatureID(petitionID: petition.id, email: EmailAddress("c@example.org")))
             _ = try await writer.revise(.withdraw(signatureID: id))
 
-            #expect(try await test.store.signatureStates() == ["pending": 1, "confirmed": 2, "held": 1, "withdrawn": 1])
+            #expect(
+                try await test.store.signatureStates() == ["pending": 1, "confirmed": 2, "held": 1, "withdrawn": 1, "invalidated": 0]
+            )
         }
     }
 

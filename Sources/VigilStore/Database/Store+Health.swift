@@ -1,5 +1,6 @@
 import Foundation
 import SQLKit
+import VigilCore
 
 /// Whether a store can serve requests, for a load balancer's readiness check.
 public enum StoreReadiness: Sendable, Equatable {
@@ -33,7 +34,10 @@ extension Store {
     /// revocation reason (`withdrawn`, `invalidated`). Every state the schema knows is present, at zero
     /// if no row is in it.
     public func signatureStates() async throws -> [String: Int] {
+        // Every state starts at zero: a gauge must fall back to 0 when its last row leaves the state
+        // (an invalidation undone), not keep its old value.
         var states = ["pending": 0, "confirmed": 0, "held": 0]
+        for reason in TallyEntry.Reason.allCases { states[reason.name] = 0 }
         for row in try await reader.raw(
             """
             SELECT CASE WHEN revoked_reason IS NULL THEN status ELSE revoked_reason END AS state, COUNT(*) AS n
