@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Logging
 import SQLKit
@@ -28,6 +29,7 @@ public final class Store: Sendable {
     ///   - cipher: seals signers' personal data; its key must be kept outside the database.
     ///   - settings: how signatures are written and confirmed.
     ///   - now: the clock, passed in so tests can move time.
+    ///   - metrics: where the signature writer records its batch sizes; the process's metrics system by default.
     public static func openSQLite(
         path: String,
         cipher: PersonalDataCipher,
@@ -36,6 +38,7 @@ public final class Store: Sendable {
         readerCount: Int = 4,
         random: some RandomSource = SystemRandomSource(),
         now: @escaping @Sendable () -> Date = { Date() },
+        metrics: any MetricsFactory = MetricsSystem.factory,
         logger: Logger = Logger(label: "vigil.store")
     ) async throws -> Store {
         let connections = try await SQLiteConnections.open(
@@ -66,6 +69,7 @@ public final class Store: Sendable {
                     liveCounts: liveCounts,
                     announceMail: { mailQueuedContinuation.yield() },
                     now: now,
+                    metrics: metrics,
                     logger: logger
                 ),
                 mailQueued: (mailQueued, mailQueuedContinuation),

@@ -18,6 +18,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case conflict(String)
     /// The master key given is not the one the database is sealed with.
     case wrongKey(recorded: String, given: String)
+    /// Another process holds the data folder's lock: a server, or a command that must run alone.
+    case dataFolderInUse(folder: String, pid: Int32?)
 
     public var description: String {
         switch self {
@@ -33,6 +35,10 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .wrongKey(let recorded, let given):
             "the master key file (key id \(given)) is not the key this database is sealed with (key id \(recorded)); "
                 + "use the right key file, or restore the database that goes with this key"
+        case .dataFolderInUse(let folder, let pid):
+            "the data folder \(folder) is in use by another Vigil process"
+                + (pid.map { " (pid \($0))" } ?? "")
+                + "; only one server may use a SQLite database: stop that process first"
         }
     }
 }

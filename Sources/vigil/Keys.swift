@@ -27,6 +27,8 @@ struct Keys: AsyncParsableCommand {
 
         func run() async throws {
             let settings = try await Settings.load(file: config)
+            // A running server keeps sealing with the old key, so it must be stopped.
+            let lock = try VigilServer.lockDataFolder(configuration: settings)
             let opened = try await VigilServer.openStore(configuration: settings, logger: Settings.logger(level: .warning))
             let next = try opened.folder.writeNextMasterKey()
             let count: Int
@@ -39,6 +41,7 @@ struct Keys: AsyncParsableCommand {
             }
             await opened.store.close()
             let retired = try opened.folder.promoteNextMasterKey()
+            withExtendedLifetime(lock) {}
             print("Re-sealed \(count) signatures under a new master key: \(opened.folder.masterKeyFile.path)")
             print("The old key is kept as \(retired.path) for backups made before now; delete it when they are gone.")
         }

@@ -2,7 +2,8 @@ import ArgumentParser
 import Logging
 import VigilWeb
 
-/// `vigil serve`: runs the web server, the signature writer and the mail worker.
+/// `vigil serve`: runs the web server, the signature writer and the mail worker, as the only
+/// server on its data folder.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the petition server until interrupted (SIGINT or SIGTERM stop it gracefully)."
@@ -14,7 +15,10 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let settings = try await Settings.load(file: config)
         let logger = Settings.logger(level: settings.logLevel)
-        let server = try await VigilServer.build(configuration: settings, logger: logger)
+        // Before the database is opened: a second server must not even migrate it.
+        let lock = try VigilServer.lockDataFolder(configuration: settings)
+        let server = try await VigilServer.build(configuration: settings, metrics: .bootstrapped(), logger: logger)
         try await server.run()
+        withExtendedLifetime(lock) {}
     }
 }

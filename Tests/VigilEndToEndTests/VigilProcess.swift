@@ -87,6 +87,17 @@ final class VigilProcess: @unchecked Sendable {
 
     var exitStatus: Int32 { process.terminationStatus }
 
+    var pid: Int32 { process.processIdentifier }
+
+    /// Waits for the process to end by itself; `false` if it still runs after `timeout`.
+    func waitForExit(timeout: Duration = .seconds(60)) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return !process.isRunning
+    }
+
     var log: String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
 
     /// A TCP port nobody listens on right now.

@@ -19,6 +19,8 @@ public struct DataFolder: Sendable {
 
     /// The SQLite database file.
     public var databaseFile: URL { url.appendingPathComponent("vigil.sqlite") }
+    /// The file a server holds locked so that a second one refuses to start (``DataFolderLock``).
+    public var lockFile: URL { url.appendingPathComponent("vigil.lock") }
     /// Where the file mail transport writes `.eml` files.
     public var mailFolder: URL { url.appendingPathComponent("mail") }
     /// Files that live only while they are used, such as a dossier on its way to a staff

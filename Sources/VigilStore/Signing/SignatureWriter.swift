@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Logging
 import SQLKit
@@ -22,6 +23,11 @@ public final class SignatureWriter: Service, Sendable {
     private let queue = Locked(Queue())
     /// Called after each commit that put e-mail in the outbox, so the mail worker can start at once.
     private let announceMail: @Sendable () -> Void
+    /// Requests per committed batch, made once so that a commit only records a number.
+    private let batchSizes: Recorder
+
+    /// The name of the batch-size histogram, for a metrics backend that sets its buckets.
+    public static let batchSizeMetric = "vigil_signature_batch_size"
 
     enum Job: Sendable {
         case sign(SigningRequest, CheckedContinuation<SigningOutcome, any Error>)
@@ -51,6 +57,7 @@ public final class SignatureWriter: Service, Sendable {
         liveCounts: LiveCounts,
         announceMail: @escaping @Sendable () -> Void,
         now: @escaping @Sendable () -> Date,
+        metrics: any MetricsFactory,
         logger: Logger
     ) {
         self.database = database
@@ -61,6 +68,7 @@ public final class SignatureWriter: Service, Sendable {
         self.now = now
         self.logger = logger
         self.announceMail = announceMail
+        batchSizes = Recorder(label: Self.batchSizeMetric, dimensions: [], aggregate: true, factory: metrics)
     }
 
     // MARK: Requests
@@ -168,6 +176,7 @@ public final class SignatureWriter: Service, Sendable {
     private func commit(_ batch: [Job]) async {
         do {
             let result = try await write(batch)
+            batchSizes.record(batch.count)
             liveCounts.update(result.counts)
             if result.queuedMail { announceMail() }
             for (job, answer) in zip(batch, result.answers) {

@@ -69,6 +69,8 @@ public struct VigilConfiguration: Sendable {
     public var maxConnections = 4096
     /// Seconds a connection may stay silent (reading or writing nothing) before it is closed.
     public var idleTimeoutSeconds = 30
+    /// The bearer token a scraper must present for `/metrics`; without it `/metrics` is not served.
+    public var metricsToken: String?
     public var logLevel = Logger.Level.info
 
     /// How e-mail leaves the server.
@@ -136,6 +138,7 @@ public struct VigilConfiguration: Sendable {
         settings.idleTimeoutSeconds = reader.int(forKey: "idle_timeout", default: settings.idleTimeoutSeconds)
         settings.retentionDays = reader.int(forKey: "retention_days", default: settings.retentionDays)
         settings.clientHashDays = reader.int(forKey: "client_hash_days", default: settings.clientHashDays)
+        settings.metricsToken = reader.string(forKey: "metrics_token", isSecret: true)
         let level = reader.string(forKey: "log_level", default: settings.logLevel.rawValue)
         guard let logLevel = Logger.Level(rawValue: level) else {
             throw Problem(setting: "log_level", reason: "'\(level)' is not trace, debug, info, notice, warning, error or critical")
@@ -186,6 +189,9 @@ public struct VigilConfiguration: Sendable {
         guard ["starttls", "tls", "none"].contains(smtpSecurity) else {
             throw Problem(setting: "smtp_security", reason: "'\(smtpSecurity)' is not 'starttls', 'tls' or 'none'")
         }
+        if let metricsToken, metricsToken.count < 16 || metricsToken.contains(where: { $0.isWhitespace }) {
+            throw Problem(setting: "metrics_token", reason: "must be at least 16 characters, without spaces (try `openssl rand -hex 32`)")
+        }
         guard let url = URL(string: publicURL), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
             throw Problem(setting: "base_url", reason: "'\(publicURL)' is not an http(s) URL")
         }
@@ -198,7 +204,7 @@ public struct VigilConfiguration: Sendable {
     public static func reader(environment: [String: String] = ProcessInfo.processInfo.environment, file: String? = nil) async throws -> ConfigReader {
         let environmentProvider = EnvironmentVariablesProvider(
             environmentVariables: environment,
-            secretsSpecifier: .specific(["VIGIL_SMTP_PASSWORD"])
+            secretsSpecifier: .specific(["VIGIL_SMTP_PASSWORD", "VIGIL_METRICS_TOKEN"])
         ).prefixKeys(with: "vigil")
         let path = file ?? environment["VIGIL_CONFIG_FILE"]
         if let path {

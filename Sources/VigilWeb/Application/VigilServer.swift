@@ -1,3 +1,4 @@
+import CoreMetrics
 import Crypto
 import Foundation
 import Hummingbird
@@ -23,14 +24,20 @@ public struct VigilServer: Sendable {
 
     /// Prepares the data folder, opens and migrates the database, loads the campaign content on
     /// first start, and builds the web application.
+    ///
+    /// - Parameter metrics: what `/metrics` serves; the signature writer records into it, and
+    ///   request metrics reach it when it is the process's metrics system (``VigilMetrics/bootstrapped()``).
     public static func build(
         configuration: VigilConfiguration,
         mailTransport: (any MailTransport)? = nil,
         now: @escaping @Sendable () -> Date = { Date() },
         staffSignIn: StaffSignInSettings = StaffSignInSettings(),
+        metrics: VigilMetrics = VigilMetrics(),
         logger: Logger
     ) async throws -> VigilServer {
-        let (store, folder, masterKey, logKey) = try await openStore(configuration: configuration, now: now, logger: logger)
+        let (store, folder, masterKey, logKey) = try await openStore(
+            configuration: configuration, now: now, metrics: metrics.factory, logger: logger
+        )
         do {
             if try await !store.hasContent() {
                 let contentFolder = URL(fileURLWithPath: configuration.contentDirectory)
@@ -49,6 +56,7 @@ public struct VigilServer: Sendable {
                 mailTransport: mailTransport,
                 now: now,
                 staffSignIn: staffSignIn,
+                metrics: metrics,
                 logger: logger
             )
             return VigilServer(store: store, application: application, services: services, routes: routes)
@@ -58,17 +66,32 @@ public struct VigilServer: Sendable {
         }
     }
 
+    /// The data folder of a configuration.
+    public static func dataFolder(_ configuration: VigilConfiguration) -> DataFolder {
+        DataFolder(
+            url: URL(fileURLWithPath: configuration.dataDirectory),
+            masterKeyFile: configuration.masterKeyFile.map { URL(fileURLWithPath: $0) }
+        )
+    }
+
+    /// Creates the data folder if needed and takes its lock, for a server or a command that must
+    /// not run beside one; throws ``StoreError/dataFolderInUse(folder:pid:)`` if another process
+    /// holds it. Keep the lock for as long as the process uses the database.
+    public static func lockDataFolder(configuration: VigilConfiguration) throws -> DataFolderLock {
+        let folder = dataFolder(configuration)
+        try folder.prepare()
+        return try DataFolderLock.acquire(folder)
+    }
+
     /// Prepares the data folder (creating the master key and the log key on first start) and
     /// opens the database, bringing its schema up to date.
     public static func openStore(
         configuration: VigilConfiguration,
         now: @escaping @Sendable () -> Date = { Date() },
+        metrics: any MetricsFactory = MetricsSystem.factory,
         logger: Logger
     ) async throws -> (store: Store, folder: DataFolder, masterKey: [UInt8], logKey: TallyLogKey) {
-        let folder = DataFolder(
-            url: URL(fileURLWithPath: configuration.dataDirectory),
-            masterKeyFile: configuration.masterKeyFile.map { URL(fileURLWithPath: $0) }
-        )
+        let folder = dataFolder(configuration)
         try folder.prepare()
         let (masterKey, createdKey) = try folder.loadOrCreateMasterKey()
         if createdKey {
@@ -85,6 +108,7 @@ public struct VigilServer: Sendable {
                 settings: SigningSettings(confirmationLifetime: .seconds(configuration.confirmationLifetimeDays * 24 * 3600)),
                 durability: configuration.sqliteSynchronous == "normal" ? .normal : .full,
                 now: now,
+                metrics: metrics,
                 logger: logger
             )
         }
@@ -125,6 +149,7 @@ public struct VigilServer: Sendable {
         mailTransport: (any MailTransport)?,
         now: @escaping @Sendable () -> Date,
         staffSignIn: StaffSignInSettings,
+        metrics: VigilMetrics,
         logger: Logger
     ) async throws -> (VigilApplication, VigilServices, [String]) {
         let master = SymmetricKey(data: masterKey)
@@ -176,8 +201,11 @@ public struct VigilServer: Sendable {
         let mailWorker = MailWorker(store: store, transport: transport, composer: composer, logger: logger)
 
         let router = Router(context: VigilRequestContext.self)
+        // Outermost, so it counts every answer with its final status, errors included.
+        router.add(middleware: MetricsMiddleware())
         router.add(middleware: SecurityHeadersMiddleware(https: configuration.isHTTPS))
         router.add(middleware: ErrorPageMiddleware(renderer: renderer, directory: directory))
+        OperationsController(services: services, metrics: metrics).addRoutes(to: router)
         PetitionAPIController(services: services).addRoutes(to: router)
         TallyAPIController(services: services).addRoutes(to: router)
         UpdatesController(services: services).addFeedRoutes(to: router)

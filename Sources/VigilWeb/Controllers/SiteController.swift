@@ -4,7 +4,7 @@ import VigilCore
 import VigilMail
 
 /// The pages around the petitions: the home page, the privacy notice, the API description,
-/// the stylesheet and script, and a health check for load balancers.
+/// the stylesheet and script.
 struct SiteController {
     let services: VigilServices
     let openAPI: ByteBuffer
@@ -14,7 +14,6 @@ struct SiteController {
         router.get("/privacy", use: privacy)
         router.get("/api/openapi.yaml", use: openAPIDocument)
         router.get("/assets/{name}", use: asset)
-        router.get("/healthz", use: health)
     }
 
     /// The home page leads to the campaign's petition.
@@ -64,10 +63,6 @@ struct SiteController {
             return Response(status: .notModified, headers: headers)
         }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: asset.bytes))
-    }
-
-    @Sendable func health(request: Request, context: VigilRequestContext) async throws -> String {
-        "ok\n"
     }
 }
 

@@ -1,0 +1,51 @@
+import Foundation
+import SQLKit
+import VigilCore
+
+/// Whether a store can serve requests, for a load balancer's readiness check.
+public enum StoreReadiness: Sendable, Equatable {
+    case ready
+    /// The database did not answer a query.
+    case unreachable
+    /// The database's schema is not the one this build expects, as when a newer Vigil migrated it.
+    case schemaMismatch(found: Int, expected: Int)
+
+    /// A short reason an operator can act on; `ready` when it is.
+    public var reason: String {
+        switch self {
+        case .ready: "ready"
+        case .unreachable: "database not answering"
+        case .schemaMismatch(let found, let expected): "database schema version \(found), this server expects \(expected)"
+        }
+    }
+}
+
+extension Store {
+    /// Asks the database for its schema version: ready when it answers with the one this build expects.
+    public func readiness() async -> StoreReadiness {
+        guard let row = try? await reader.raw("SELECT MAX(version) AS version FROM schema_migrations").first(),
+              let found = try? row.decode(column: "version", as: Int?.self)
+        else { return .unreachable }
+        return found == Self.schemaVersion ? .ready : .schemaMismatch(found: found ?? 0, expected: Self.schemaVersion)
+    }
+
+    /// How many signature rows are in each state, over all petitions, in one grouped query: `pending`,
+    /// `confirmed` (counted), `held`, and a confirmed signature taken out of the count under its
+    /// revocation reason (`withdrawn`, `invalidated`). Every state the schema knows is present, at zero
+    /// if no row is in it.
+    public func signatureStates() async throws -> [String: Int] {
+        // Every state starts at zero: a gauge must fall back to 0 when its last row leaves the state
+        // (an invalidation undone), not keep its old value.
+        var states = ["pending": 0, "confirmed": 0, "held": 0]
+        for reason in TallyEntry.Reason.allCases { states[reason.name] = 0 }
+        for row in try await reader.raw(
+            """
+            SELECT CASE WHEN revoked_reason IS NULL THEN status ELSE revoked_reason END AS state, COUNT(*) AS n
+            FROM signatures GROUP BY state
+            """
+        ).all() {
+            states[try row.decode(column: "state", as: String.self)] = try row.decode(column: "n", as: Int.self)
+        }
+        return states
+    }
+}
