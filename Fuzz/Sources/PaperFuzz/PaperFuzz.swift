@@ -22,7 +22,8 @@ enum PaperHarness {
 
     /// A table that was read, written out and read again, has the same fields.
     static func checkTable(_ data: Data) {
-        let lines = data.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+        // Lines end in LF, CRLF or a lone CR, as text editors show them.
+        let lines = 1 + data.indices.filter { data[$0] == 0x0D || (data[$0] == 0x0A && ($0 == data.startIndex || data[$0 - 1] != 0x0D)) }.count
         let table: CSVTable
         do {
             table = try CSVTable(data)
