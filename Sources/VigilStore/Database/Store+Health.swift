@@ -23,10 +23,15 @@ public enum StoreReadiness: Sendable, Equatable {
 extension Store {
     /// Asks the database for its schema version: ready when it answers with the one this build expects.
     public func readiness() async -> StoreReadiness {
-        guard let row = try? await reader.raw("SELECT MAX(version) AS version FROM schema_migrations").first(),
-              let found = try? row.decode(column: "version", as: Int?.self)
-        else { return .unreachable }
-        return found == Self.schemaVersion ? .ready : .schemaMismatch(found: found ?? 0, expected: Self.schemaVersion)
+        let found: Int
+        do {
+            // No migration yet reads as version 0.
+            let row = try await reader.raw("SELECT MAX(version) AS version FROM schema_migrations").first()
+            found = try row?.decode(column: "version", as: Int?.self) ?? 0
+        } catch {
+            return .unreachable
+        }
+        return found == Self.schemaVersion ? .ready : .schemaMismatch(found: found, expected: Self.schemaVersion)
     }
 
     /// How many signature rows are in each state, over all petitions, in one grouped query: `pending`,
