@@ -43,6 +43,8 @@ struct CSVTableTests {
     func combiningMarks() throws {
         #expect(try CSVTable("a,\u{301}b").records.map(\.fields) == [["a", "\u{301}b"]])
         #expect(throws: CSVTable.Problem.textAfterQuote(line: 1)) { try CSVTable("\"c\"\u{301},d") }
+        let quoteWithMark = [["a", "\"\u{64C}x"]]
+        #expect(try CSVTable(CSVTable.text(quoteWithMark)).records.map(\.fields) == quoteWithMark)
     }
 
     /// Any field, including separators, quotes, line ends, combining marks and Armenian and Cyrillic letters.

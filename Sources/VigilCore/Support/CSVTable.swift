@@ -88,7 +88,14 @@ public struct CSVTable: Sendable, Equatable {
     public static func quoted(_ field: String) -> String {
         let needsQuotes = field.unicodeScalars.contains { $0 == "," || $0 == ";" || $0 == "\"" || $0 == "\n" || $0 == "\r" }
         guard needsQuotes else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        // Doubled scalar by scalar: a quote followed by a combining mark is one Character, which
+        // a replacement over Characters would leave single.
+        var text = String.UnicodeScalarView()
+        for scalar in field.unicodeScalars {
+            if scalar == "\"" { text.append(scalar) }
+            text.append(scalar)
+        }
+        return "\"" + String(text) + "\""
     }
 
     /// Reads scalar by scalar, not character by character: a combining mark after a separator
