@@ -1,19 +1,22 @@
 // swift-tools-version:6.2
 import PackageDescription
 
+/// `Fuzz/run` sets VIGIL_FUZZ: then Vigil's own targets are compiled with libFuzzer's coverage and
+/// AddressSanitizer (one flag, since swiftc keeps only its last `-sanitize=`), and the harnesses
+/// in Fuzz/ are added. The dependencies, which are not what is fuzzed, keep the flags of the
+/// normal debug build, so the fuzz build reuses them and recompiles only Vigil.
+let fuzzing = Context.environment["VIGIL_FUZZ"] != nil
+let sanitizers = ["-sanitize=fuzzer,address"]
+
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
-]
+] + (fuzzing ? [.unsafeFlags(sanitizers)] : [])
 
 let package = Package(
     name: "vigil",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "vigil", targets: ["vigil"]),
-        // For the fuzz harnesses in Fuzz/, a package of their own that builds these with libFuzzer.
-        .library(name: "VigilCore", targets: ["VigilCore"]),
-        .library(name: "VigilStore", targets: ["VigilStore"]),
-        .library(name: "VigilWeb", targets: ["VigilWeb"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -155,3 +158,32 @@ let package = Package(
         ),
     ]
 )
+
+if fuzzing {
+    /// A libFuzzer harness: compiled and linked with the sanitizers, which links libFuzzer.
+    func harness(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+        .executableTarget(
+            name: name,
+            dependencies: ["FuzzSupport"] + dependencies,
+            path: "Fuzz/Sources/\(name)",
+            swiftSettings: [.unsafeFlags(sanitizers)],
+            linkerSettings: [.unsafeFlags(sanitizers)]
+        )
+    }
+    package.targets += [
+        .target(name: "FuzzDriver", path: "Fuzz/Sources/FuzzDriver"),
+        .target(
+            name: "FuzzSupport", dependencies: ["FuzzDriver", "VigilCore"], path: "Fuzz/Sources/FuzzSupport",
+            swiftSettings: [.unsafeFlags(sanitizers)]
+        ),
+        harness("FormFuzz", ["VigilCore", "VigilWeb"]),
+        harness("PaperFuzz", ["VigilCore"]),
+        harness("ContentFuzz", ["VigilCore", "VigilStore"]),
+        harness("ReceiptFuzz", ["VigilCore", "VigilWeb"]),
+        harness("DossierFuzz", [
+            "VigilCore", "VigilWeb",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
+    ]
+}

@@ -16,6 +16,9 @@ public func initializeContent(_ argc: UnsafeMutablePointer<CInt>, _ argv: Unsafe
     return Fuzz.initialize(seeds: ContentHarness.seeds)
 }
 
+// SwiftPM makes this file's top-level code the program's main; libFuzzer takes over from here.
+exit(Fuzz.run())
+
 enum ContentHarness {
     /// The files of the smallest real campaign: the first byte of an input picks which one it replaces.
     static let files = [

@@ -15,6 +15,9 @@ public func testDossier(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt { Fuz
 @_cdecl("LLVMFuzzerInitialize")
 public func initializeDossier(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutableRawPointer) -> CInt { Fuzz.initialize(seeds: DossierHarness.seeds) }
 
+// SwiftPM makes this file's top-level code the program's main; libFuzzer takes over from here.
+exit(Fuzz.run())
+
 enum DossierHarness {
     static let names = ["sth.json", "tally.json", "index.html", "signatories.csv"]
     static let archive = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-fuzz-dossier-\(getpid()).zip")

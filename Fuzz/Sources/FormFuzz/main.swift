@@ -11,6 +11,9 @@ public func testForm(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt { Fuzz.t
 @_cdecl("LLVMFuzzerInitialize")
 public func initializeForm(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutableRawPointer) -> CInt { Fuzz.initialize(seeds: FormHarness.seeds) }
 
+// SwiftPM makes this file's top-level code the program's main; libFuzzer takes over from here.
+exit(Fuzz.run())
+
 enum FormHarness {
     static func check(_ bytes: [UInt8]) {
         let body = FormBody(bytes: bytes)

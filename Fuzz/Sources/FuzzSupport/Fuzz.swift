@@ -1,9 +1,18 @@
 import Foundation
+import FuzzDriver
 import VigilCore
 
 /// What every harness shares: checking properties, splitting an input into documents,
 /// waiting for async code and writing the seed corpus.
 public enum Fuzz {
+    /// Hands the program to libFuzzer, which calls the harness's `LLVMFuzzerInitialize` and then
+    /// its `LLVMFuzzerTestOneInput` for every input; returns libFuzzer's exit code.
+    public static func run() -> CInt {
+        var argc = CommandLine.argc
+        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+        return LLVMFuzzerRunDriver(&argc, &argv, LLVMFuzzerTestOneInput)
+    }
+
     /// The body of a harness's `LLVMFuzzerTestOneInput`: hands the input to its check.
     public static func test(_ data: UnsafePointer<UInt8>, _ size: Int, _ check: ([UInt8]) -> Void) -> CInt {
         check(Array(UnsafeBufferPointer(start: data, count: size)))

@@ -12,6 +12,9 @@ public func testReceipt(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt { Fuz
 @_cdecl("LLVMFuzzerInitialize")
 public func initializeReceipt(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutableRawPointer) -> CInt { Fuzz.initialize(seeds: ReceiptHarness.seeds) }
 
+// SwiftPM makes this file's top-level code the program's main; libFuzzer takes over from here.
+exit(Fuzz.run())
+
 enum ReceiptHarness {
     static func check(_ bytes: [UInt8]) {
         let documents = Fuzz.documents(bytes, count: 8)

@@ -10,6 +10,9 @@ public func testPaper(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt { Fuzz.
 @_cdecl("LLVMFuzzerInitialize")
 public func initializePaper(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutableRawPointer) -> CInt { Fuzz.initialize(seeds: PaperHarness.seeds) }
 
+// SwiftPM makes this file's top-level code the program's main; libFuzzer takes over from here.
+exit(Fuzz.run())
+
 enum PaperHarness {
     static let openedOn = Date(day: "2026-10-01") ?? .distantPast
     static let today = Date(day: "2026-11-29") ?? .distantFuture
