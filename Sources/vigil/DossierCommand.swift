@@ -46,24 +46,3 @@ struct DossierCommand: AsyncParsableCommand {
         }
     }
 }
-
-/// One line on standard error, rewritten as a build goes on.
-final class TerminalProgress: @unchecked Sendable {
-    private var lastStep = ""
-    private var lastShown = Date.distantPast
-
-    func show(_ progress: DossierProgress) {
-        let now = Date()
-        // At most a few updates a second, and always the last of each step.
-        guard progress.step != lastStep || progress.done == progress.total || now.timeIntervalSince(lastShown) > 0.2 else { return }
-        if progress.step != lastStep, !lastStep.isEmpty { FileHandle.standardError.write(Data("\n".utf8)) }
-        lastStep = progress.step
-        lastShown = now
-        let percent = progress.total == 0 ? 100 : Int(progress.done * 100 / progress.total)
-        FileHandle.standardError.write(Data("\r\(progress.step): \(progress.done)/\(progress.total) (\(percent)%)   ".utf8))
-    }
-
-    func finish() {
-        FileHandle.standardError.write(Data("\n".utf8))
-    }
-}

@@ -243,7 +243,7 @@ public final class SignatureWriter: Service, Sendable {
                 answers[position] = .revised(result)
             }
             try await tally.write()
-            try await apply(changes)
+            try await changes.apply(on: database)
             try await QueuedMail.insert(mail, cipher: cipher, random: random, at: moment.storedMilliseconds, on: database)
             let counts = changes.isEmpty ? [:] : try await Store.readCounts(from: database, petitionIDs: changes.petitionIDs)
             try await database.raw("COMMIT").run()
@@ -513,21 +513,23 @@ public final class SignatureWriter: Service, Sendable {
         }
         return outcomes
     }
+}
 
-    /// Adds the batch's changes to the counters, one statement per petition and one for countries.
-    private func apply(_ changes: CounterChanges) async throws {
-        for petitionID in changes.petitionIDs {
+extension SignatureWriter.CounterChanges {
+    /// Adds the changes to the counters, one statement per petition and one for countries.
+    func apply(on database: any SQLDatabase) async throws {
+        for petitionID in petitionIDs {
             try await database.raw(
                 """
                 UPDATE petition_counters
-                SET confirmed_count = confirmed_count + \(bind: changes.confirmed[petitionID] ?? 0),
-                    held_count = held_count + \(bind: changes.held[petitionID] ?? 0),
+                SET confirmed_count = confirmed_count + \(bind: confirmed[petitionID] ?? 0),
+                    held_count = held_count + \(bind: held[petitionID] ?? 0),
                     version = version + 1
                 WHERE petition_id = \(bind: petitionID)
                 """
             ).run()
         }
-        let countryRows = changes.byCountry.sorted { $0.key < $1.key }.flatMap { petitionID, countries in
+        let countryRows = byCountry.sorted { $0.key < $1.key }.flatMap { petitionID, countries in
             countries.sorted { $0.key < $1.key }.map { country, added in
                 "(\(bind: petitionID), \(bind: country), \(bind: added))" as SQLQueryString
             }

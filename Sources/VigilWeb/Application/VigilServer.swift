@@ -39,14 +39,7 @@ public struct VigilServer: Sendable {
             configuration: configuration, now: now, metrics: metrics.factory, logger: logger
         )
         do {
-            if try await !store.hasContent() {
-                let contentFolder = URL(fileURLWithPath: configuration.contentDirectory)
-                let content = try CampaignContent.load(from: contentFolder)
-                try await store.importContent(content)
-                logger.notice(
-                    "loaded the campaign from \(contentFolder.path): \(content.petitions.count) petition(s), \(content.detainees.count) people"
-                )
-            }
+            try await loadCampaignOnFirstStart(store: store, configuration: configuration, logger: logger)
             let (application, services, routes) = try await makeApplication(
                 configuration: configuration,
                 store: store,
@@ -64,6 +57,17 @@ public struct VigilServer: Sendable {
             await store.close()
             throw error
         }
+    }
+
+    /// Loads the campaign from the content folder into a database that has none yet.
+    public static func loadCampaignOnFirstStart(store: Store, configuration: VigilConfiguration, logger: Logger) async throws {
+        guard try await !store.hasContent() else { return }
+        let contentFolder = URL(fileURLWithPath: configuration.contentDirectory)
+        let content = try CampaignContent.load(from: contentFolder)
+        try await store.importContent(content)
+        logger.notice(
+            "loaded the campaign from \(contentFolder.path): \(content.petitions.count) petition(s), \(content.detainees.count) people"
+        )
     }
 
     /// The data folder of a configuration.
