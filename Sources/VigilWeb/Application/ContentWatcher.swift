@@ -22,6 +22,9 @@ final class ContentWatcher: Service, Sendable {
     /// The public registry as last loaded.
     var registry: RegistryDirectory { loaded.withLock { $0.registry } }
 
+    /// The version of the registry as last loaded; it grows with every change.
+    var registryVersion: Int64 { loaded.withLock { $0.version } }
+
     /// Whether the sign form asks for a proof of work, as last read.
     var underAttack: Bool { underAttackState.withLock { $0 } }
 
