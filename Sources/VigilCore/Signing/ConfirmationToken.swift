@@ -30,12 +30,18 @@ public struct ConfirmationToken: Sendable, Hashable {
 extension Sequence where Element == UInt8 {
     /// Lower-case hexadecimal, two digits per byte.
     public var hexString: String {
-        map { byte in
-            let digits = Array("0123456789abcdef")
-            return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]])
-        }.joined()
+        // Written as ASCII bytes and made a string once: every signature computes several.
+        var digits: [UInt8] = []
+        digits.reserveCapacity(underestimatedCount * 2)
+        for byte in self {
+            digits.append(hexDigits[Int(byte >> 4)])
+            digits.append(hexDigits[Int(byte & 0x0f)])
+        }
+        return String(decoding: digits, as: UTF8.self)
     }
 }
+
+private let hexDigits = Array("0123456789abcdef".utf8)
 
 extension SHA256.Digest {
     /// Lower-case hexadecimal of the digest.

@@ -21,7 +21,9 @@ struct PetitionAPIController {
         let counts = services.store.liveCounts.counts(forPetition: petition.id)
         let etag = "W/\"\(counts.version)-\(language.tag)\""
         if let notModified = APIResponse.notModified(request, etag: etag) { return notModified }
-        guard let text = content.text(language) else { throw APIProblem(status: .notFound, detail: "no text in \(language.tag)") }
+        guard let text = content.text(language), let textHash = content.textHash(language) else {
+            throw APIProblem(status: .notFound, detail: "no text in \(language.tag)")
+        }
         let base = services.configuration.publicURL
         let selfURL = "\(base)/petitions/\(petition.slug).json"
         let progress = PetitionProgress(goal: petition.goal, confirmedHere: counts.confirmed, externalTallies: content.externalTallies)
@@ -38,7 +40,7 @@ struct PetitionAPIController {
                     background: text.summary,
                     additional_details: text.action.joined(separator: "\n\n"),
                     addressees: text.addressees,
-                    text_hash: text.versionHash,
+                    text_hash: textHash,
                     state: petition.state.rawValue,
                     goal: petition.goal,
                     signature_count: counts.confirmed,

@@ -45,7 +45,7 @@ struct PetitionController {
         let petition = content.petition
         let language = body["lang"].flatMap(Language.init(rawValue:)).map(petition.language(for:))
             ?? Language.chosen(for: request, context: context, offered: petition.languages, default: petition.defaultLanguage)
-        guard petition.state.acceptsSignatures, let text = content.text(language) else {
+        guard petition.state.acceptsSignatures, let textHash = content.textHash(language) else {
             throw HTTPError(.conflict)
         }
 
@@ -85,7 +85,7 @@ struct PetitionController {
                 petitionID: petition.id,
                 signature: signature,
                 language: language,
-                textHash: text.versionHash,
+                textHash: textHash,
                 hold: hold,
                 clientHash: hold == nil ? nil : services.clientHash(client),
                 networkHash: services.networkHash(client)

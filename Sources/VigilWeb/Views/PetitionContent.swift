@@ -7,6 +7,9 @@ import VigilStore
 struct PetitionContent: Sendable {
     let petition: Petition
     let texts: [Language: PetitionText]
+    /// Each text's ``PetitionText/versionHash``, worked out once: it hashes the whole text, and
+    /// every signature records it.
+    let textHashes: [Language: String]
     let externalTallies: [ExternalTally]
     /// The people the petition is about, as the public may see them.
     let detainees: [PublicDetainee]
@@ -17,6 +20,11 @@ struct PetitionContent: Sendable {
     /// The text in a language, or in the petition's default language.
     func text(_ language: Language) -> PetitionText? {
         texts[language] ?? texts[petition.defaultLanguage]
+    }
+
+    /// The hash of the text ``text(_:)`` gives for a language.
+    func textHash(_ language: Language) -> String? {
+        textHashes[language] ?? textHashes[petition.defaultLanguage]
     }
 }
 
@@ -54,6 +62,7 @@ final class PetitionDirectory: Sendable {
         let content = PetitionContent(
             petition: petition,
             texts: texts,
+            textHashes: texts.mapValues(\.versionHash),
             externalTallies: try await store.externalTallies(petitionID: petition.id),
             detainees: registry.withLock { $0 }.detainees(slugs: try await store.detaineeSlugs(petitionID: petition.id)),
             organisationName: try await organisation.asyncMap { try await store.organisationName($0) } ?? nil,
