@@ -37,6 +37,9 @@ final class SQLiteConnections: Sendable {
         readers = Array(databases.dropFirst(2))
     }
 
+    /// The page cache of each writing connection, in KiB.
+    static let writerCacheKiB = 49_152
+
     /// Opens the file (creating it if needed) in WAL mode with foreign keys on.
     static func open(
         path: String,
@@ -67,6 +70,13 @@ final class SQLiteConnections: Sendable {
                 try await sql.raw("PRAGMA busy_timeout = 5000").run()
                 try await sql.raw("PRAGMA foreign_keys = ON").run()
                 try await sql.raw("PRAGMA synchronous = \(unsafeRaw: synchronous.rawValue)").run()
+                if index < 2 {
+                    // Each signature lands at random places in four indexes (hashed addresses,
+                    // tokens, tree nodes); at a million signatures those outgrow SQLite's 2 MiB
+                    // default cache and every insert reads pages back from the file. The cache
+                    // grows only as pages are used, so a connection that writes little stays small.
+                    try await sql.raw("PRAGMA cache_size = -\(unsafeRaw: String(Self.writerCacheKiB))").run()
+                }
                 if index >= 2 {
                     try await sql.raw("PRAGMA query_only = ON").run()
                 }
