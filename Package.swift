@@ -120,7 +120,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilCoreTests",
-            dependencies: ["VigilCore", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["VigilCore", "VigilTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -190,3 +190,26 @@ struct LockTests {
         }
     }
 }
+
+@Suite("Pace toward the goal")
+struct PetitionPaceTests {
+    @Test("the pace averages the last seven days, today included, and quiet days count as zero")
+    func pace() {
+        let today: Int64 = 20_000
+        let pace = PetitionPace(byDay: [today: 30, today - 3: 40, today - 6: 0, today - 7: 1_000], today: today)
+        #expect(pace.perDay == 10)
+        #expect(PetitionPace(byDay: [today + 1: 70], today: today).perDay == 0)
+    }
+
+    @Test("the goal falls on the day the remaining signatures run out at that pace, rounded up")
+    func dayGoalReached() {
+        let today: Int64 = 20_000
+        let pace = PetitionPace(byDay: [today: 70], today: today)
+        #expect(pace.dayGoalReached(total: 3_808, goal: 5_500, today: today) == today + 170)
+        #expect(pace.dayGoalReached(total: 5_500, goal: 5_500, today: today) == today)
+        #expect(pace.dayGoalReached(total: 6_000, goal: 5_500, today: today) == today)
+        #expect(PetitionPace(byDay: [:], today: today).dayGoalReached(total: 1, goal: 5_500, today: today) == nil)
+        // One signature a week: 5,499 weeks is not a date worth showing.
+        #expect(PetitionPace(byDay: [today: 1], today: today).dayGoalReached(total: 1, goal: 5_500, today: today) == nil)
+    }
+}

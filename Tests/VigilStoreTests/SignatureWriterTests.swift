@@ -32,6 +32,30 @@ struct SignatureWriterTests {
         }
     }
 
+    @Test("signatures count on the day they were confirmed, and a withdrawal takes one off that day, not the day it happens")
+    func dailyCounts() async throws {
+        try await TestStore.with { test in
+            let petition = try await test.petition()
+            let writer = test.store.signatureWriter
+            let firstDay = Int64(TallyDay(test.clock.now).daysSince1970)
+            for email in ["monday@example.org", "also-monday@example.org"] {
+                _ = try await writer.sign(try await test.request(email: email))
+                _ = try await writer.confirm(try #require(try await test.confirmationToken(for: email)))
+            }
+            test.clock.advance(by: 86_400)
+            _ = try await writer.sign(try await test.request(email: "tuesday@example.org"))
+            _ = try await writer.confirm(try #require(try await test.confirmationToken(for: "tuesday@example.org")))
+            #expect(test.store.liveCounts.counts(forPetition: petition.id).byDay == [firstDay: 2, firstDay + 1: 1])
+
+            let id = try #require(try await test.store.signatureID(petitionID: petition.id, email: EmailAddress("monday@example.org")))
+            _ = try await writer.revise(.withdraw(signatureID: id))
+            let counts = test.store.liveCounts.counts(forPetition: petition.id)
+            #expect(counts.byDay == [firstDay: 1, firstDay + 1: 1])
+            #expect(try await test.store.recount(petitionID: petition.id).byDay == counts.byDay)
+            #expect(try await test.store.storedCounts(petitionID: petition.id) == counts)
+        }
+    }
+
     @Test("an address signing again is never counted twice, and is told it already signed")
     func duplicateAddress() async throws {
         try await TestStore.with { test in

@@ -48,6 +48,15 @@ struct StaffAccessTests {
         (.post, "/admin/outbox/999/retry", .manageOutbox),
         (.get, "/admin/audit", .viewAuditLog),
         (.get, "/admin/audit.csv", .viewAuditLog),
+        (.get, "/admin/committees", .manageCommittees),
+        (.post, "/admin/committees", .manageCommittees),
+        (.post, "/admin/committees/999", .manageCommittees),
+    ]
+
+    /// Console routes open to members with any one of several permissions; the page itself then
+    /// decides (a coordinator sees their own committee only, which `CommitteeWebTests` checks).
+    static let sharedRoutes: [(method: HTTPRequest.Method, path: String, anyOf: Set<StaffPermission>)] = [
+        (.get, "/admin/committees/999", [.manageCommittees, .manageOwnCommittee]),
     ]
 
     /// Console routes that need no permission: signing in, setting up an account, signing out.
@@ -62,11 +71,12 @@ struct StaffAccessTests {
         let app = try await TestApp.make()
         let served = app.server.routes.filter { $0.contains(" /admin") && !Self.unguarded.contains($0) }
         await app.close()
-        #expect(served.count == Self.routes.count, "\(served)")
+        let all = Self.routes.map { (method: $0.method, path: $0.path) } + Self.sharedRoutes.map { (method: $0.method, path: $0.path) }
+        #expect(served.count == all.count, "\(served)")
         for route in served {
             let parts = route.split(separator: " ", maxSplits: 1).map(String.init)
             let pattern = parts.last?.split(separator: "/") ?? []
-            let listed = Self.routes.contains { listed in
+            let listed = all.contains { listed in
                 let path = listed.path.split(separator: "/")
                 return listed.method.rawValue == parts.first && path.count == pattern.count
                     && zip(path, pattern).allSatisfy { $1.hasPrefix("{") || $0 == $1 }
@@ -85,7 +95,9 @@ struct StaffAccessTests {
                 #expect(signedIn.headers[.location] == "/admin", "\(role) did not finish signing in")
                 browsers[role] = browser
             }
-            for route in Self.routes {
+            let routes = Self.routes.map { ($0.method, $0.path, Set([$0.permission])) } + Self.sharedRoutes.map { ($0.method, $0.path, $0.anyOf) }
+            for (method, path, permissions) in routes {
+                let route = (method: method, path: path)
                 for (role, browser) in browsers {
                     let status: HTTPResponse.Status
                     let location: String?
@@ -101,7 +113,7 @@ struct StaffAccessTests {
                         #expect(status == .seeOther && location == "/admin/login", "\(name): \(status)")
                         continue
                     }
-                    if role.may(route.permission) {
+                    if !permissions.isDisjoint(with: role.permissions) {
                         #expect(status != .forbidden && location != "/admin/login", "\(name): \(status)")
                     } else {
                         #expect(status == .forbidden, "\(name): \(status)")

@@ -11,6 +11,7 @@ import os
 import pathlib
 import re
 import struct
+import subprocess
 import time
 import urllib.parse
 
@@ -222,3 +223,33 @@ def browser(server):
     browser = Browser(server)
     yield browser
     browser.quit()
+
+
+PASSWORD = "a long passphrase for the console 7"
+
+
+def enrol_admin(browser, server, address):
+    """Creates an admin with `vigil admin create`, as an operator does, and finishes the setup
+    in the browser: a password, an authenticator, the recovery codes. The browser is signed in
+    afterwards. Returns the TOTP secret and the time step of the code used to enrol."""
+    words = catalogue("en")
+    result = subprocess.run(
+        [server.binary, "admin", "create", "--email", address, "--role", "admin"],
+        env=os.environ, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    links = [line.strip() for line in result.stdout.splitlines() if line.strip().startswith(server.base_url)]
+    assert len(links) == 1, f"no setup link in:\n{result.stdout}"
+    browser.open(links[0])
+    browser.type_into(words["admin_new_password"], PASSWORD)
+    browser.type_into(words["admin_password_again"], PASSWORD)
+    browser.click(browser.find("main form button[type=submit]"))
+
+    # Enrolling: the key as the page shows it for typing into an authenticator app.
+    secret = browser.find("main .secret code").text
+    code, enrolled_step = totp(secret)
+    browser.type_into(words["admin_two_factor_code"], code)
+    browser.click(browser.find("main form button[type=submit]"))
+    assert len(browser.find_all("main .codes code")) > 0, "no recovery codes after enrolling"
+    browser.click(browser.link("main a", words["admin_recovery_continue"]))
+    return secret, enrolled_step

@@ -1,42 +1,15 @@
 """An administrator created on the command line sets a password, enrols an authenticator,
 signs in again with password and TOTP code, and posts an update that the public then sees."""
 
-import os
-import subprocess
 import uuid
 
-from conftest import catalogue, totp
-
-PASSWORD = "a long passphrase for the console 7"
-
-
-def create_admin(server, address):
-    """`vigil admin create`, as an operator runs it; returns the one-time setup link it prints."""
-    result = subprocess.run(
-        [server.binary, "admin", "create", "--email", address, "--role", "admin"],
-        env=os.environ, capture_output=True, text=True, timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    links = [line.strip() for line in result.stdout.splitlines() if line.strip().startswith(server.base_url)]
-    assert len(links) == 1, f"no setup link in:\n{result.stdout}"
-    return links[0]
+from conftest import PASSWORD, catalogue, enrol_admin, totp
 
 
 def test_an_admin_signs_in_with_a_totp_code_and_posts_an_update(browser, server):
     words = catalogue("en")
     address = f"admin-{uuid.uuid4().hex[:8]}@example.org"
-    browser.open(create_admin(server, address))
-    browser.type_into(words["admin_new_password"], PASSWORD)
-    browser.type_into(words["admin_password_again"], PASSWORD)
-    browser.click(browser.find("main form button[type=submit]"))
-
-    # Enrolling: the key as the page shows it for typing into an authenticator app.
-    secret = browser.find("main .secret code").text
-    code, enrolled_step = totp(secret)
-    browser.type_into(words["admin_two_factor_code"], code)
-    browser.click(browser.find("main form button[type=submit]"))
-    assert len(browser.find_all("main .codes code")) > 0, "no recovery codes after enrolling"
-    browser.click(browser.link("main a", words["admin_recovery_continue"]))
+    secret, enrolled_step = enrol_admin(browser, server, address)
 
     browser.click(browser.find("form.admin-account button[type=submit]"))
     browser.type_into(words["admin_email"], address)

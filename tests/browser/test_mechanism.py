@@ -10,5 +10,7 @@ def test_the_mechanism_tracker(browser, server):
     browser.screenshot("mechanism")
     states = browser.find_all("main .mechanism__state")
     assert len(states) == 57, f"{len(states)} participating States on the tracker"
+    tiles = browser.find_all("main .state-map .tile")
+    assert len(tiles) == 57, f"{len(tiles)} tiles on the map"
     meters = browser.find_all("main progress.progress__bar")
     assert len(meters) == 2, f"{len(meters)} threshold meters"

@@ -5,8 +5,8 @@ public enum StaffRole: String, Sendable, Codable, CaseIterable, Comparable {
     /// Writes petitions and updates, delivers petitions, reviews held signatures and moderates
     /// names and comments.
     case editor
-    /// Looks after one local committee (the committees come with the network work), and
-    /// records the contacts it has with national delegations in the Moscow Mechanism tracker.
+    /// Looks after one local committee: sees its figures and its referral link, and records
+    /// the contacts it has with national delegations in the Moscow Mechanism tracker.
     case coordinator
     /// Reads the dashboard's aggregate figures; sees no personal data.
     case viewer
@@ -24,7 +24,7 @@ public enum StaffRole: String, Sendable, Codable, CaseIterable, Comparable {
         case .editor:
             [
                 .viewDashboard, .findSignatures, .reviewHeldSignatures, .moderate, .editPetitions, .deliverPetitions, .postUpdates,
-                .trackMechanism,
+                .trackMechanism, .manageCommittees,
             ]
         case .coordinator:
             [.viewDashboard, .manageOwnCommittee, .trackMechanism]
@@ -77,4 +77,6 @@ public enum StaffPermission: String, Sendable, Codable, CaseIterable {
     case trackMechanism = "track-mechanism"
     /// Run one local committee (its page, its paper batches).
     case manageOwnCommittee = "manage-own-committee"
+    /// Create local committees, change their details and see every committee's figures.
+    case manageCommittees = "manage-committees"
 }

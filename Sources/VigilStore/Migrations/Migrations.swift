@@ -351,6 +351,8 @@ enum Migrations {
         ),
         Migrations.invalidations,
         Migrations.mechanism,
+        Migrations.committees,
+        Migrations.dailyCounts,
     ]
 }
 

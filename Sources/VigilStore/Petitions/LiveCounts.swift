@@ -1,11 +1,19 @@
 import SQLKit
 import VigilCore
 
-/// How many confirmed signatures a petition has, in total and by country.
+/// How many confirmed signatures a petition has, in total, by country and by committee.
 public struct PetitionCounts: Sendable, Equatable {
+    /// Milliseconds in a day: stored times divided by it give days since 1970, in UTC.
+    public static let dayMilliseconds: Int64 = 86_400_000
+
     public var confirmed: Int
     /// Confirmed signatures by ISO 3166-1 alpha-2 country code.
     public var byCountry: [String: Int]
+    /// Confirmed signatures credited to each committee, by committee id.
+    public var byCommittee: [Int64: Int]
+    /// Confirmed signatures by the UTC day they were confirmed on, in days since 1970; a day
+    /// without any may be missing or zero.
+    public var byDay: [Int64: Int]
     /// Signatures held back for review; never counted.
     public var held: Int
     /// Increases with every committed change, so caches know when to render again.
@@ -14,9 +22,14 @@ public struct PetitionCounts: Sendable, Equatable {
     /// content is read again.
     public var contentVersion: Int64
 
-    public init(confirmed: Int = 0, byCountry: [String: Int] = [:], held: Int = 0, version: Int64 = 0, contentVersion: Int64 = 0) {
+    public init(
+        confirmed: Int = 0, byCountry: [String: Int] = [:], byCommittee: [Int64: Int] = [:], byDay: [Int64: Int] = [:], held: Int = 0,
+        version: Int64 = 0, contentVersion: Int64 = 0
+    ) {
         self.confirmed = confirmed
         self.byCountry = byCountry
+        self.byCommittee = byCommittee
+        self.byDay = byDay
         self.held = held
         self.version = version
         self.contentVersion = contentVersion
@@ -71,6 +84,18 @@ extension Store {
             let id = try row.decode(column: "petition_id", as: Int64.self)
             let country = try row.decode(column: "country", as: String.self)
             result[id, default: PetitionCounts()].byCountry[country] = try row.decode(column: "confirmed_count", as: Int.self)
+        }
+        let committeeQuery: SQLQueryString = "SELECT petition_id, committee_id, confirmed_count FROM committee_counts" + filter
+        for row in try await database.raw(committeeQuery).all() {
+            let id = try row.decode(column: "petition_id", as: Int64.self)
+            let committee = try row.decode(column: "committee_id", as: Int64.self)
+            result[id, default: PetitionCounts()].byCommittee[committee] = try row.decode(column: "confirmed_count", as: Int.self)
+        }
+        let dayQuery: SQLQueryString = "SELECT petition_id, day, confirmed_count FROM daily_counts" + filter
+        for row in try await database.raw(dayQuery).all() {
+            let id = try row.decode(column: "petition_id", as: Int64.self)
+            let day = try row.decode(column: "day", as: Int64.self)
+            result[id, default: PetitionCounts()].byDay[day] = try row.decode(column: "confirmed_count", as: Int.self)
         }
         return result
     }

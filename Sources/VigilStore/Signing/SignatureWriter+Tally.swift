@@ -13,6 +13,7 @@ struct PendingConfirmation {
     var personalData: Data
     var expiresAt: Int64?
     var number: Int?
+    var committeeID: Int64?
 }
 
 /// A tally addition made from a signature, with what its receipt e-mail needs.
@@ -48,6 +49,8 @@ private struct RevisableSignature {
     var country: String
     var leaf: UInt64?
     var revokedReason: String?
+    var committeeID: Int64?
+    var confirmedAt: Int64?
 
     var counts: Bool { status == "confirmed" && revokedReason == nil && leaf != nil }
 
@@ -109,7 +112,7 @@ extension SignatureWriter {
         for chunk in Array(Set(requests.flatMap(\.revision.signatureIDs))).sorted().chunked(500) {
             for row in try await database.raw(
                 """
-                SELECT id, petition_id, status, country, tally_leaf, revoked_reason
+                SELECT id, petition_id, status, country, tally_leaf, revoked_reason, committee_id, confirmed_at
                 FROM signatures WHERE id IN (\(binds: Array(chunk)))
                 """
             ).all() {
@@ -120,7 +123,9 @@ extension SignatureWriter {
                     status: try row.decode(column: "status", as: String.self),
                     country: try row.decode(column: "country", as: String.self),
                     leaf: try row.decode(column: "tally_leaf", as: Int64?.self).map { UInt64($0) },
-                    revokedReason: try row.decode(column: "revoked_reason", as: String?.self)
+                    revokedReason: try row.decode(column: "revoked_reason", as: String?.self),
+                    committeeID: try row.decode(column: "committee_id", as: Int64?.self),
+                    confirmedAt: try row.decode(column: "confirmed_at", as: Int64?.self)
                 )
             }
         }
@@ -168,8 +173,9 @@ extension SignatureWriter {
                     _ = try tally.append(
                         .reinstatement(TallyEntry.Reinstatement(day: day, leafIndex: leaf)), petitionID: row.petitionID, atMilliseconds: nowMS
                     )
-                    changes.confirmed[row.petitionID, default: 0] += 1
-                    changes.byCountry[row.petitionID, default: [:]][row.country, default: 0] += 1
+                    changes.count(
+                        1, petitionID: row.petitionID, country: row.country, committeeID: row.committeeID, confirmedAt: row.confirmedAt ?? nowMS
+                    )
                     row.revokedReason = nil
                     rows[id] = row
                 }
@@ -213,8 +219,7 @@ extension SignatureWriter {
         _ = try tally.append(
             .revocation(TallyEntry.Revocation(reason: reason, day: day, leafIndex: leaf)), petitionID: row.petitionID, atMilliseconds: nowMS
         )
-        changes.confirmed[row.petitionID, default: 0] -= 1
-        changes.byCountry[row.petitionID, default: [:]][row.country, default: 0] -= 1
+        changes.count(-1, petitionID: row.petitionID, country: row.country, committeeID: row.committeeID, confirmedAt: row.confirmedAt ?? nowMS)
         var revoked = row
         revoked.revokedReason = reason.name
         rows[row.id] = revoked

@@ -259,6 +259,19 @@ public final class SignatureWriter: Service, Sendable {
         var confirmed: [Int64: Int] = [:]
         var held: [Int64: Int] = [:]
         var byCountry: [Int64: [String: Int]] = [:]
+        var byCommittee: [Int64: [Int64: Int]] = [:]
+        /// By petition and UTC day of confirmation (days since 1970).
+        var byDay: [Int64: [Int64: Int]] = [:]
+
+        /// Counts one signature in or out of the petition, its country, its committee, and the
+        /// day it was confirmed on (milliseconds since 1970): a signature withdrawn later leaves
+        /// the day it was counted on, so every day's figure stays what a recount gives.
+        mutating func count(_ change: Int, petitionID: Int64, country: String, committeeID: Int64?, confirmedAt: Int64) {
+            confirmed[petitionID, default: 0] += change
+            byCountry[petitionID, default: [:]][country, default: 0] += change
+            if let committeeID { byCommittee[petitionID, default: [:]][committeeID, default: 0] += change }
+            byDay[petitionID, default: [:]][confirmedAt / PetitionCounts.dayMilliseconds, default: 0] += change
+        }
 
         var isEmpty: Bool { petitionIDs.isEmpty }
         var petitionIDs: [Int64] { Array(Set(confirmed.keys).union(held.keys)).sorted() }
@@ -347,7 +360,7 @@ public final class SignatureWriter: Service, Sendable {
                          \(bind: request.hold == nil ? expiresMS : noTime), \(bind: nowMS), \(bind: request.hold == nil ? nowMS : noTime),
                          \(bind: signature.nameModeration), \(bind: signature.commentModeration),
                          \(bind: PersonalDataCipher.hash(manageToken: manageToken)), \(bind: request.networkHash),
-                         \(bind: domainIndex))
+                         \(bind: domainIndex), \(bind: request.committeeID))
                         """
                     )
                     existing[emailIndex] = ExistingSignature(
@@ -406,7 +419,8 @@ public final class SignatureWriter: Service, Sendable {
                             comment_moderation = \(bind: signature.commentModeration),
                             token_expires_at = \(bind: expiresMS), last_mailed_at = \(bind: nowMS),
                             network_hash = COALESCE(\(bind: request.networkHash), network_hash), email_domain_hash = \(bind: domainIndex),
-                            revoked_at = NULL, revoked_reason = NULL
+                            revoked_at = NULL, revoked_reason = NULL,
+                            committee_id = COALESCE(\(bind: request.committeeID), committee_id)
                         """ + " WHERE " + match
                     )
                 }
@@ -423,7 +437,7 @@ public final class SignatureWriter: Service, Sendable {
                 INSERT INTO signatures (petition_id, email_index, personal_data, country, language, text_hash,
                     show_name_publicly, keep_informed, status, hold_reason, client_hash, token_hash,
                     token_expires_at, created_at, last_mailed_at, name_moderation, comment_moderation, manage_token_hash,
-                    network_hash, email_domain_hash)
+                    network_hash, email_domain_hash, committee_id)
                 VALUES
                 """ + newRows.joined(separator: ", ")
             ).run()
@@ -450,7 +464,7 @@ public final class SignatureWriter: Service, Sendable {
         for row in try await database.raw(
             """
             SELECT id, petition_id, status, country, language, text_hash, personal_data, token_hash,
-                token_expires_at, signer_number
+                token_expires_at, signer_number, committee_id
             FROM signatures WHERE token_hash IN (\(binds: hashes))
             """
         ).all() {
@@ -463,7 +477,8 @@ public final class SignatureWriter: Service, Sendable {
                 textHash: try row.decode(column: "text_hash", as: String.self),
                 personalData: try row.decode(column: "personal_data", as: Data.self),
                 expiresAt: try row.decode(column: "token_expires_at", as: Int64?.self),
-                number: try row.decode(column: "signer_number", as: Int?.self)
+                number: try row.decode(column: "signer_number", as: Int?.self),
+                committeeID: try row.decode(column: "committee_id", as: Int64?.self)
             )
         }
 
@@ -489,8 +504,9 @@ public final class SignatureWriter: Service, Sendable {
                 let appended = try tally.append(.addition(addition.entry), petitionID: signature.petitionID, atMilliseconds: nowMS)
                 mail.append(addition.receipt(leaf: appended, petitionID: signature.petitionID))
                 numbered.append((signature.id, number, appended.index, addition.sealedNonce))
-                changes.confirmed[signature.petitionID, default: 0] += 1
-                changes.byCountry[signature.petitionID, default: [:]][signature.country, default: 0] += 1
+                changes.count(
+                    1, petitionID: signature.petitionID, country: signature.country, committeeID: signature.committeeID, confirmedAt: nowMS
+                )
                 signature.status = "confirmed"
                 signature.number = number
                 found[token.hash] = signature
@@ -516,7 +532,7 @@ public final class SignatureWriter: Service, Sendable {
 }
 
 extension SignatureWriter.CounterChanges {
-    /// Adds the changes to the counters, one statement per petition and one for countries.
+    /// Adds the changes to the counters: one statement per petition, then one each for countries, committees and days.
     func apply(on database: any SQLDatabase) async throws {
         for petitionID in petitionIDs {
             try await database.raw(
@@ -529,21 +545,26 @@ extension SignatureWriter.CounterChanges {
                 """
             ).run()
         }
-        let countryRows = byCountry.sorted { $0.key < $1.key }.flatMap { petitionID, countries in
-            countries.sorted { $0.key < $1.key }.map { country, added in
-                "(\(bind: petitionID), \(bind: country), \(bind: added))" as SQLQueryString
+        try await add(byCountry, to: "country_counts", keyedBy: "country", on: database)
+        try await add(byCommittee, to: "committee_counts", keyedBy: "committee_id", on: database)
+        try await add(byDay, to: "daily_counts", keyedBy: "day", on: database)
+    }
+
+    /// Adds counts by petition and key to a table of counts, creating the rows that are missing.
+    private func add<Key: Comparable & Encodable & Sendable>(
+        _ counts: [Int64: [Key: Int]], to table: String, keyedBy column: String, on database: any SQLDatabase
+    ) async throws {
+        let rows = counts.sorted { $0.key < $1.key }.flatMap { petitionID, byKey in
+            byKey.sorted { $0.key < $1.key }.map { key, added in
+                "(\(bind: petitionID), \(bind: key), \(bind: added))" as SQLQueryString
             }
         }
-        if !countryRows.isEmpty {
-            try await database.raw(
-                "INSERT INTO country_counts (petition_id, country, confirmed_count) VALUES "
-                    + countryRows.joined(separator: ", ")
-                    + """
-                     ON CONFLICT (petition_id, country)
-                    DO UPDATE SET confirmed_count = country_counts.confirmed_count + excluded.confirmed_count
-                    """
-            ).run()
-        }
+        guard !rows.isEmpty else { return }
+        try await database.raw(
+            "INSERT INTO \(ident: table) (petition_id, \(ident: column), confirmed_count) VALUES "
+                + rows.joined(separator: ", ")
+                + " ON CONFLICT (petition_id, \(ident: column)) DO UPDATE SET confirmed_count = \(ident: table).confirmed_count + excluded.confirmed_count"
+        ).run()
     }
 }
 

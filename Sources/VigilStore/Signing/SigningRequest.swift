@@ -15,6 +15,9 @@ public struct SigningRequest: Sendable {
     /// A keyed hash of the client's ``NetworkRange``, kept a few days so staff can set aside a
     /// flood from one network.
     public var networkHash: String?
+    /// The committee whose referral link the signer came through; it is credited once the
+    /// signature is confirmed.
+    public var committeeID: Int64?
 
     public init(
         petitionID: Int64,
@@ -23,7 +26,8 @@ public struct SigningRequest: Sendable {
         textHash: String,
         hold: HoldReason? = nil,
         clientHash: String? = nil,
-        networkHash: String? = nil
+        networkHash: String? = nil,
+        committeeID: Int64? = nil
     ) {
         self.petitionID = petitionID
         self.signature = signature
@@ -32,6 +36,7 @@ public struct SigningRequest: Sendable {
         self.hold = hold
         self.clientHash = clientHash
         self.networkHash = networkHash
+        self.committeeID = committeeID
     }
 }
 

@@ -105,8 +105,7 @@ extension Store {
                 day: TallyDay(moment)
             )
             let leaf = try tally.append(.addition(addition.entry), petitionID: petition.id, atMilliseconds: atMS)
-            changes.confirmed[petition.id, default: 0] += 1
-            changes.byCountry[petition.id, default: [:]][signature.country.code, default: 0] += 1
+            changes.count(1, petitionID: petition.id, country: signature.country.code, committeeID: nil, confirmedAt: atMS)
             // Public names stand for names staff have already looked at, as on a campaign's later days.
             let nameModeration = signature.showNamePublicly ? "approved" : "none"
             rows.append(

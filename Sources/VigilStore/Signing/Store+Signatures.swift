@@ -46,8 +46,10 @@ extension Store {
 
     /// Counts a petition's signatures row by row, by status; withdrawn and invalidated signatures
     /// are not counted as confirmed. For checks and tests only: pages read ``LiveCounts`` instead.
-    public func recount(petitionID: Int64) async throws -> (confirmed: Int, pending: Int, held: Int, byCountry: [String: Int]) {
-        var result = (confirmed: 0, pending: 0, held: 0, byCountry: [String: Int]())
+    public func recount(
+        petitionID: Int64
+    ) async throws -> (confirmed: Int, pending: Int, held: Int, byCountry: [String: Int], byCommittee: [Int64: Int], byDay: [Int64: Int]) {
+        var result = (confirmed: 0, pending: 0, held: 0, byCountry: [String: Int](), byCommittee: [Int64: Int](), byDay: [Int64: Int]())
         for row in try await reader.raw(
             """
             SELECT status, COUNT(*) AS n FROM signatures
@@ -69,6 +71,24 @@ extension Store {
             """
         ).all() {
             result.byCountry[try row.decode(column: "country", as: String.self)] = try row.decode(column: "n", as: Int.self)
+        }
+        for row in try await reader.raw(
+            """
+            SELECT committee_id, COUNT(*) AS n FROM signatures
+            WHERE petition_id = \(bind: petitionID) AND status = 'confirmed' AND revoked_reason IS NULL AND committee_id IS NOT NULL
+            GROUP BY committee_id
+            """
+        ).all() {
+            result.byCommittee[try row.decode(column: "committee_id", as: Int64.self)] = try row.decode(column: "n", as: Int.self)
+        }
+        for row in try await reader.raw(
+            """
+            SELECT confirmed_at / \(literal: PetitionCounts.dayMilliseconds) AS day, COUNT(*) AS n FROM signatures
+            WHERE petition_id = \(bind: petitionID) AND status = 'confirmed' AND revoked_reason IS NULL
+            GROUP BY confirmed_at / \(literal: PetitionCounts.dayMilliseconds)
+            """
+        ).all() {
+            result.byDay[try row.decode(column: "day", as: Int64.self)] = try row.decode(column: "n", as: Int.self)
         }
         return result
     }

@@ -10,10 +10,12 @@ import VigilStore
 /// Every few seconds it compares the registry's version with the one it loaded, and reads the
 /// registry again when they differ; and it takes any newer counters, which also carry each
 /// petition's content version, so edited petitions are read again on their next request. It
-/// also reads the "under attack" switch, so a switch thrown on one server reaches the others.
+/// also reads the "under attack" switch, so a switch thrown on one server reaches the others,
+/// and the committees, so one created on another server is credited here too.
 final class ContentWatcher: Service, Sendable {
     private let store: Store
     private let directory: PetitionDirectory
+    private let committees: CommitteeDirectory
     private let interval: Duration
     private let logger: Logger
     private let loaded: Locked<(version: Int64, registry: RegistryDirectory)>
@@ -29,11 +31,12 @@ final class ContentWatcher: Service, Sendable {
     var underAttack: Bool { underAttackState.withLock { $0 } }
 
     init(
-        store: Store, directory: PetitionDirectory, registry: RegistryDirectory, version: Int64, underAttack: Bool,
-        interval: Duration, logger: Logger
+        store: Store, directory: PetitionDirectory, committees: CommitteeDirectory, registry: RegistryDirectory, version: Int64,
+        underAttack: Bool, interval: Duration, logger: Logger
     ) {
         self.store = store
         self.directory = directory
+        self.committees = committees
         self.interval = interval
         self.logger = logger
         loaded = Locked((version, registry))
@@ -58,6 +61,7 @@ final class ContentWatcher: Service, Sendable {
     func refresh() async {
         do {
             try await store.refreshLiveCounts()
+            try await committees.reload()
             let underAttack = try await store.underAttack()
             let was = underAttackState.withLock { state in
                 defer { state = underAttack }

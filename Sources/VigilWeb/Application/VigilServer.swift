@@ -161,14 +161,17 @@ public struct VigilServer: Sendable {
         let registryVersion = try await store.registryVersion()
         let registry = try await RegistryDirectory.load(store: store)
         let directory = PetitionDirectory(store: store, registry: registry)
+        let committees = CommitteeDirectory(store: store)
+        try await committees.reload()
         let contentWatcher = ContentWatcher(
-            store: store, directory: directory, registry: registry, version: registryVersion,
+            store: store, directory: directory, committees: committees, registry: registry, version: registryVersion,
             underAttack: try await store.underAttack(), interval: .seconds(configuration.contentCheckSeconds), logger: logger
         )
         let passwordPolicy = PasswordPolicy(forbidden: try commonPasswords())
         let services = VigilServices(
             store: store,
             directory: directory,
+            committees: committees,
             contentWatcher: contentWatcher,
             renderer: renderer,
             pageCache: PageCache(),
@@ -220,6 +223,7 @@ public struct VigilServer: Sendable {
             middleware: CSRFCookieMiddleware(csrf: services.csrf, secureCookies: configuration.isHTTPS)
         )
         PetitionController(services: services).addRoutes(to: pages)
+        CommitteeController(services: services).addRoutes(to: pages)
         ConfirmationController(services: services).addRoutes(to: pages)
         VerifyController(services: services).addRoutes(to: pages)
         RegistryController(services: services).addRoutes(to: pages)
@@ -239,6 +243,7 @@ public struct VigilServer: Sendable {
         StaffController(services: services).addRoutes(to: console)
         DeliveriesController(services: services).addRoutes(to: console)
         MechanismConsoleController(services: services).addRoutes(to: console)
+        CommitteesController(services: services).addRoutes(to: console)
         DossierController(services: services).addRoutes(to: console)
         AuditController(services: services).addRoutes(to: console)
 

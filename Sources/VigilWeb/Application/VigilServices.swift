@@ -8,6 +8,8 @@ import VigilStore
 struct VigilServices: Sendable {
     let store: Store
     let directory: PetitionDirectory
+    /// The local committees, for referral links, the sign form and the league.
+    let committees: CommitteeDirectory
     /// Reloads the registry and petitions when the database changes under the server.
     let contentWatcher: ContentWatcher
     let renderer: PageRenderer

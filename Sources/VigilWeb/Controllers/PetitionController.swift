@@ -15,18 +15,29 @@ struct PetitionController {
     /// The petition with an empty sign form, from the page cache.
     @Sendable func page(request: Request, context: VigilRequestContext) async throws -> HTML {
         let content = try await services.content(slug: context.parameters.require("slug"))
+        return try await page(content, referredBy: nil, request: request, context: context)
+    }
+
+    /// The petition with an empty sign form, from the page cache; through a committee's referral
+    /// link, the form credits that committee.
+    func page(_ content: PetitionContent, referredBy committee: Committee?, request: Request, context: VigilRequestContext) async throws -> HTML {
         let language = Language.chosen(for: request, context: context, offered: content.petition.languages, default: content.petition.defaultLanguage)
         let counts = services.store.liveCounts.counts(forPetition: content.petition.id)
         let timeline = try await services.timelines.events(petitionID: content.petition.id)
         let underAttack = services.contentWatcher.underAttack
-        // Events are only ever added, so their number tells when the timeline changed.
+        let today = Int64(TallyDay(services.now()).daysSince1970)
+        // Events are only ever added, so their number tells when the timeline changed; the
+        // committees' version, when a name in the league or the referral changed; the day, when
+        // the chart's pace must be reckoned again.
         let entry = try await services.pageCache.page(
-            "petition:\(content.petition.slug):\(language.tag):\(timeline.count)\(underAttack ? ":under-attack" : "")",
+            "petition:\(content.petition.slug):\(language.tag):\(timeline.count):\(services.committees.version):\(today)"
+                + (committee.map { ":c:\($0.code)" } ?? "") + (underAttack ? ":under-attack" : ""),
             version: counts.version
         ) {
             try await renderPage(
                 content: content, language: language, counts: counts, form: SignatureForm(), problems: .init(),
-                csrf: PageCache.tokenSlot, proofOfWork: underAttack ? PageCache.challengeSlot : nil, timeline: timeline
+                csrf: PageCache.tokenSlot, proofOfWork: underAttack ? PageCache.challengeSlot : nil, timeline: timeline,
+                committee: committee
             )
         }
         // Each visitor gets a challenge of their own: a shared one could be solved once for all.
@@ -50,6 +61,10 @@ struct PetitionController {
         }
 
         let form = SignatureForm(body)
+        // A code that names no committee of this petition (stale, mistyped or forged) credits no one.
+        let committee = body["committee"].flatMap(services.committees.committee(code:)).flatMap {
+            $0.petitionID == petition.id ? $0 : nil
+        }
         let signature: ValidSignature
         switch form.validated(unreadable: SignatureForm.unreadableFields(in: body)) {
         case .success(let valid):
@@ -60,7 +75,8 @@ struct PetitionController {
                 content: content, language: language, counts: counts, form: form, problems: problems,
                 csrf: services.formToken(context),
                 proofOfWork: services.contentWatcher.underAttack ? services.proofOfWork.challenge(at: services.now()) : nil,
-                timeline: try await services.timelines.events(petitionID: petition.id)
+                timeline: try await services.timelines.events(petitionID: petition.id),
+                committee: committee
             )
             return HTML(status: .unprocessableContent, page, headers: services.languageHeaders(language))
                 .response(from: request, context: context)
@@ -88,7 +104,8 @@ struct PetitionController {
                 textHash: textHash,
                 hold: hold,
                 clientHash: hold == nil ? nil : services.clientHash(client),
-                networkHash: services.networkHash(client)
+                networkHash: services.networkHash(client),
+                committeeID: committee?.id
             )
         )
         if case .held(let reason) = outcome {
@@ -124,12 +141,13 @@ struct PetitionController {
         problems: SignatureFormProblems,
         csrf: String,
         proofOfWork: String?,
-        timeline: [DeliveryEvent]
+        timeline: [DeliveryEvent],
+        committee: Committee?
     ) async throws -> String {
         guard let text = content.text(language) else { throw HTTPError(.notFound) }
         let formView = SignFormView(
             content: content, language: language, csrf: csrf, form: form, problems: problems,
-            proofOfWork: proofOfWork, renderer: services.renderer
+            proofOfWork: proofOfWork, committee: committee?.code, renderer: services.renderer
         )
         let signers = try await services.store.publicSigners(petitionID: content.petition.id, limit: PetitionPage.shownSigners)
         return try services.renderer.render(
@@ -137,6 +155,8 @@ struct PetitionController {
             PetitionPage(
                 content: content, text: text, counts: counts, language: language, form: formView,
                 timeline: timeline, signers: signers,
+                referral: committee, league: services.committees.league(petitionID: content.petition.id, counts: counts),
+                today: Int64(TallyDay(services.now()).daysSince1970),
                 renderer: services.renderer
             )
         )

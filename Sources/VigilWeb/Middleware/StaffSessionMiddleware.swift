@@ -46,7 +46,16 @@ struct StaffSessionMiddleware: RouterMiddleware {
 struct PermissionMiddleware: RouterMiddleware {
     typealias Context = VigilRequestContext
 
-    let permission: StaffPermission
+    /// The member needs at least one of these.
+    let permissions: Set<StaffPermission>
+
+    init(permission: StaffPermission) {
+        permissions = [permission]
+    }
+
+    init(anyOf permissions: Set<StaffPermission>) {
+        self.permissions = permissions
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let staff = context.staff else {
@@ -57,7 +66,7 @@ struct PermissionMiddleware: RouterMiddleware {
         case .enrol: return Response.redirect(to: "/admin/two-factor", type: .normal)
         case .signedIn: break
         }
-        guard staff.member.role.may(permission) else { throw HTTPError(.forbidden) }
+        guard !permissions.isDisjoint(with: staff.member.role.permissions) else { throw HTTPError(.forbidden) }
         return try await next(request, context)
     }
 }

@@ -93,6 +93,8 @@ struct MechanismPage {
     let meters: [Meter]
     let statesIntro: String
     let groups: [Group]
+    /// `nil` when the tracked States are not the OSCE's, which is the only grid drawn.
+    let map: StateTileMap?
     let invocationsIntro: String
     let countingNote: String
     let invocations: [Invocation]
@@ -146,6 +148,7 @@ struct MechanismPage {
         let utc = TimeZone(identifier: "UTC") ?? .current
         let day = Date.FormatStyle(date: .long, time: .omitted, timeZone: utc).locale(language.locale)
         let iso = Date.ISO8601FormatStyle(timeZone: utc).year().month().day()
+        map = StateTileMap.covers(tracker.states.map(\.country.code)) ? .byStatus(tracker, words: words) : nil
         groups = AdvocacyStatus.allCases.compactMap { status -> Group? in
             let states = tracker.states.filter { $0.status == status }
             guard !states.isEmpty else { return nil }

@@ -20,6 +20,13 @@ struct PetitionPage {
         let people: [PersonLink]
     }
 
+    /// One committee in the public league.
+    struct LeagueRow {
+        let name: String
+        let place: String
+        let signatures: String
+    }
+
     /// A name on the petition page, leading to the person's profile.
     struct PersonLink {
         let name: String
@@ -48,6 +55,14 @@ struct PetitionPage {
     let timeline: [TimelineView.Line]
     let hasTimeline: Bool
     let verifyURL: String
+    /// Said above the sign form when the page was opened through a committee's referral link.
+    let referral: String?
+    let league: [LeagueRow]
+    let hasLeague: Bool
+    let chart: SignatureChart?
+    /// Signatures by OSCE participating State, when the petition is addressed to the OSCE.
+    let countryMap: StateTileMap?
+    let countryMapNote: String?
 
     init(
         content: PetitionContent,
@@ -57,6 +72,9 @@ struct PetitionPage {
         form: SignFormView,
         timeline: [DeliveryEvent],
         signers: [PublicSigner],
+        referral committee: Committee?,
+        league: [(committee: Committee, signatures: Int)],
+        today: Int64,
         renderer: PageRenderer
     ) {
         let catalogue = renderer.catalogue
@@ -107,5 +125,39 @@ struct PetitionPage {
         self.timeline = TimelineView.lines(timeline, language: language, catalogue: catalogue)
         hasTimeline = !timeline.isEmpty
         verifyURL = language.path("/verify?petition=\(content.petition.slug)")
+        referral = committee.map { committee in
+            catalogue.text("committee_referral", in: language, [
+                "name": committee.details.name, "place": Self.place(of: committee, in: language),
+            ])
+        }
+        self.league = league.map { committee, signatures in
+            LeagueRow(
+                name: committee.details.name,
+                place: Self.place(of: committee, in: language),
+                signatures: catalogue.text("committee_signatures", count: signatures, in: language)
+            )
+        }
+        hasLeague = !league.isEmpty
+        let priority = content.priorityCountries.map(\.code)
+        if counts.confirmed > 0, StateTileMap.covers(priority) {
+            countryMap = .bySignatures(counts.byCountry, language: language, catalogue: catalogue)
+            let elsewhere = counts.byCountry.filter { !priority.contains($0.key) }.values.reduce(0, +)
+            countryMapNote = [
+                catalogue.text("map_signatures_note", in: language),
+                elsewhere > 0 ? catalogue.text("map_signatures_elsewhere", count: elsewhere, in: language) : nil,
+            ].compactMap { $0 }.joined(separator: " ")
+        } else {
+            countryMap = nil
+            countryMapNote = nil
+        }
+        chart = SignatureChart(
+            byDay: counts.byDay, before: progress.total - counts.confirmed, goal: content.petition.goal, today: today,
+            language: language, catalogue: catalogue
+        )
+    }
+
+    /// "Lyon, France", with the country named in the page's language.
+    static func place(of committee: Committee, in language: Language) -> String {
+        "\(committee.details.city), \(committee.details.country.name(in: language))"
     }
 }

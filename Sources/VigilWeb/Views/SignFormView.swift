@@ -45,6 +45,8 @@ struct SignFormView {
     let errors: [ErrorLink]
     let hasErrors: Bool
     let proofOfWork: ProofOfWorkFields?
+    /// The code of the committee whose referral link the form came from.
+    let committee: String?
     let maxName = SignatureForm.maximumLengths[.name] ?? 200
     let maxCity = SignatureForm.maximumLengths[.city] ?? 100
     let maxComment = SignatureForm.maximumLengths[.comment] ?? 500
@@ -56,6 +58,7 @@ struct SignFormView {
         form: SignatureForm = SignatureForm(),
         problems: SignatureFormProblems = SignatureFormProblems(),
         proofOfWork challenge: String? = nil,
+        committee: CommitteeCode? = nil,
         renderer: PageRenderer
     ) {
         let catalogue = renderer.catalogue
@@ -90,6 +93,7 @@ struct SignFormView {
             message(field).map { ErrorLink(field: field.rawValue, message: $0) }
         }
         hasErrors = !errors.isEmpty
+        self.committee = committee?.text
         proofOfWork = challenge.map { challenge in
             ProofOfWorkFields(
                 challenge: challenge,

@@ -16,12 +16,12 @@ struct TestStaff: Sendable {
 extension TestApp {
     /// Creates an account that has finished its setup: a password, and a second factor for the
     /// roles that need one.
-    func staff(_ role: StaffRole, email: String? = nil) async throws -> TestStaff {
+    func staff(_ role: StaffRole, email: String? = nil, committeeID: Int64? = nil) async throws -> TestStaff {
         let address = email ?? "\(role.rawValue)-\(UUID().uuidString.prefix(8))@example.org"
         let authentication = server.services.authentication
         let setup = authentication.newToken()
         let member = try await store.createStaff(
-            email: address, role: role, setupTokenHash: setup.hash, setupExpiresAt: clock.now.addingTimeInterval(3600),
+            email: address, role: role, committeeID: committeeID, setupTokenHash: setup.hash, setupExpiresAt: clock.now.addingTimeInterval(3600),
             audit: AuditRecord(staffID: nil, actor: "test", action: "staff.created")
         )
         let password = "tidy marble lantern \(role.rawValue)"

@@ -168,16 +168,18 @@ struct DayChart {
             .locale(language.locale)
         let largest = max(1, days.map(\.count).max() ?? 1)
         let slot = Double(Self.width) / Double(max(days.count, 1))
+        // A few days must not make bars as wide as the panel.
+        let width = min(max(1, slot - 2), 24)
         bars = days.enumerated().map { index, day in
             let barHeight = Double(Self.height - 20) * Double(day.count) / Double(largest)
             return Bar(
-                x: String(format: "%.1f", Double(index) * slot + 1),
+                x: String(format: "%.1f", Double(index) * slot + (slot - width) / 2),
                 y: String(format: "%.1f", Double(Self.height) - barHeight),
                 height: String(format: "%.1f", barHeight),
                 label: "\(day.day.formatted(format)): \(day.count.formatted(.number.locale(language.locale)))"
             )
         }
-        barWidth = String(format: "%.1f", max(1, slot - 2))
+        barWidth = String(format: "%.1f", width)
         maximum = largest.formatted(.number.locale(language.locale))
         rows = days.map { Row(day: $0.day.formatted(format), count: $0.count.formatted(.number.locale(language.locale))) }
         summary = rows.map { "\($0.day): \($0.count)" }.joined(separator: ", ")

@@ -28,6 +28,11 @@ struct StaffController {
         let isSelf: Bool
     }
 
+    struct CommitteeOption {
+        let id: Int64
+        let label: String
+    }
+
     struct Lock {
         let key: String
         let label: String
@@ -38,6 +43,7 @@ struct StaffController {
         let staff: [Row]
         let locks: [Lock]
         let roles: [String]
+        let committees: [CommitteeOption]
         let setupLink: String?
         let setupEmail: String?
     }
@@ -58,8 +64,16 @@ struct StaffController {
         } catch {
             return try await page(context: context, error: texts["field_email_malformed"], status: .unprocessableContent)
         }
+        // A coordinator looks after exactly one committee; nobody else is tied to one.
+        let committee = form["committee"].flatMap(Int64.init).flatMap(services.committees.committee(id:))
+        if role == .coordinator, committee == nil {
+            return try await page(context: context, error: texts["admin_staff_committee_required"], status: .unprocessableContent)
+        }
         do {
-            let invitation = try await services.inviteStaff(email: email.address, role: role, actor: context.auditActor(request, services))
+            let invitation = try await services.inviteStaff(
+                email: email.address, role: role, committeeID: role == .coordinator ? committee?.id : nil,
+                actor: context.auditActor(request, services)
+            )
             return try await page(context: context, setupLink: invitation.link, setupEmail: invitation.member.email)
         } catch StoreError.conflict {
             return try await page(context: context, error: texts["admin_staff_exists"], status: .unprocessableContent)
@@ -133,6 +147,7 @@ struct StaffController {
             "admin-staff", titleKey: "admin_staff_title", path: "/admin/staff", context: context,
             body: Body(
                 staff: rows, locks: locks, roles: StaffRole.allCases.map(\.rawValue),
+                committees: services.committees.all.map { CommitteeOption(id: $0.id, label: "\($0.details.name) (\($0.details.city))") },
                 setupLink: setupLink, setupEmail: setupEmail
             ),
             error: error,
@@ -155,14 +170,16 @@ extension VigilRequestContext {
 
 extension VigilServices {
     /// Creates an account and its one-time setup link.
-    func inviteStaff(email: String, role: StaffRole, actor: AuditRecord) async throws -> (member: StaffMember, link: String) {
+    func inviteStaff(
+        email: String, role: StaffRole, committeeID: Int64? = nil, actor: AuditRecord
+    ) async throws -> (member: StaffMember, link: String) {
         let token = authentication.newToken()
         var record = actor
         record.action = "staff.created"
         record.details = ["role": role.rawValue]
         let lifetime = authentication.settings.setupLinkLifetime
         let member = try await store.createStaff(
-            email: email, role: role, setupTokenHash: token.hash,
+            email: email, role: role, committeeID: committeeID, setupTokenHash: token.hash,
             setupExpiresAt: authentication.now().addingTimeInterval(Double(lifetime.components.seconds)),
             audit: record
         )

@@ -31,6 +31,7 @@ struct AdminPage {
         ("/admin/moderation", "admin_nav_moderation", .moderate),
         ("/admin/updates", "admin_nav_updates", .postUpdates),
         ("/admin/mechanism", "admin_nav_mechanism", .trackMechanism),
+        ("/admin/committees", "admin_nav_committees", .manageCommittees),
         ("/admin/outbox", "admin_nav_outbox", .manageOutbox),
         ("/admin/staff", "admin_nav_staff", .manageStaff),
         ("/admin/audit", "admin_nav_audit", .viewAuditLog),
@@ -53,8 +54,13 @@ extension VigilServices {
         let texts = renderer.texts(language)
         let title = texts[titleKey] ?? titleKey
         let signedIn = context.staff.flatMap { $0.session.stage == .signedIn ? $0.member : nil }
-        let nav = signedIn.map { member in
-            AdminPage.sections.filter { member.role.may($0.permission) }.map { section in
+        let nav = signedIn.map { member -> [AdminPage.NavLink] in
+            var sections = AdminPage.sections.filter { member.role.may($0.permission) }
+            // A coordinator's way to their own committee, where others see the list of all.
+            if let committeeID = member.committeeID, member.role.may(.manageOwnCommittee), !member.role.may(.manageCommittees) {
+                sections.append(("/admin/committees/\(committeeID)", "admin_nav_own_committee", .manageOwnCommittee))
+            }
+            return sections.map { section in
                 AdminPage.NavLink(
                     href: section.path,
                     label: texts[section.key] ?? section.key,
