@@ -219,6 +219,7 @@ public struct VigilServer: Sendable {
         SignerController(services: services).addUnsubscribeRoutes(to: router)
         RegistryAPIController(services: services).addRoutes(to: router)
         MechanismController(services: services).addAPIRoutes(to: router)
+        EmbedController(services: services).addRoutes(to: router)
         let pages = router.group().add(
             middleware: CSRFCookieMiddleware(csrf: services.csrf, secureCookies: configuration.isHTTPS)
         )

@@ -25,7 +25,8 @@ struct LanguagePrefixResponder<Inner: HTTPResponder>: HTTPResponder where Inner.
         var context = context
         context.pathLanguage = language
         var response = try await inner.respond(to: Request(head: head, body: request.body), context: context)
-        if request.cookies[LanguageCookie.name]?.value != language.tag {
+        // A framed counter card sits in another site's page, where a cookie would be a third party's.
+        if request.cookies[LanguageCookie.name]?.value != language.tag, !rest.hasPrefix(EmbedController.pathPrefix) {
             response.setCookie(
                 Cookie(
                     name: LanguageCookie.name,

@@ -81,6 +81,9 @@ struct PetitionEditorController {
         let versioned: Bool
         /// Whether the member may build the dossier and record deliveries.
         let mayDeliver: Bool
+        /// The iframe partner sites paste, and the JSON counter they may read instead.
+        let embedCode: String
+        let countURL: String
     }
 
     // MARK: Handlers
@@ -311,7 +314,10 @@ struct PetitionEditorController {
                 tallies: tallies,
                 stateButtons: buttons,
                 versioned: petition.state.textsAreVersioned,
-                mayDeliver: context.staff?.member.role.may(.deliverPetitions) ?? false
+                mayDeliver: context.staff?.member.role.may(.deliverPetitions) ?? false,
+                embedCode: "<iframe src=\"\(services.configuration.publicURL)/embed/\(slug)\" width=\"320\" height=\"250\" "
+                    + "title=\"\(content.text(.fallback)?.title ?? slug)\" loading=\"lazy\" style=\"border:0\"></iframe>",
+                countURL: "\(services.configuration.publicURL)/petitions/\(slug)/count.json"
             ),
             notice: notice,
             error: error,
