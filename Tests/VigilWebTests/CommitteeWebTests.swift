@@ -164,6 +164,35 @@ struct CommitteeWebTests {
         }
     }
 
+    @Test("the console answers in the language the member chose, refusals included, and remembers it")
+    func consoleLanguage() async throws {
+        try await TestApp.with { app, client in
+            let browser = Browser(client)
+            try await browser.signIn(try await app.staff(.editor), app: app)
+            // Console pages have no prefixed address (the session cookie is scoped to /admin):
+            // a prefixed one records the language and leads to the console's own.
+            let switched = try await browser.get("/ru/admin/committees")
+            #expect(switched.status == .seeOther)
+            #expect(switched.headers[.location] == "/admin/committees")
+            #expect(switched.headers[values: .setCookie].contains { $0.hasPrefix("vigil_lang=ru") })
+            let russian = try await browser.get("/admin/committees")
+            #expect(russian.status == .ok)
+            #expect(russian.body.contains(#"<html lang="ru">"#))
+            #expect(russian.body.contains("Местные комитеты"))
+            #expect(russian.body.contains(#"hreflang="hy""#), "no way to switch language")
+            // The form posts to the unprefixed address: the language cookie keeps the choice.
+            let refused = try await browser.post("/admin/committees", fields: [
+                ("csrf", russian.csrfToken ?? ""), ("name", "Комитет"), ("city", "Москва"), ("country", "RU"),
+            ])
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.body.contains("Выберите хотя бы один рабочий язык комитета."))
+            #expect(try await browser.get("/hy/admin").headers[.location] == "/admin")
+            let armenian = try await browser.get("/admin")
+            #expect(armenian.body.contains(#"<html lang="hy">"#))
+            #expect(armenian.body.contains("Կոմիտեներ"))
+        }
+    }
+
     @Test("a coordinator's account must name the committee they look after")
     func coordinatorNeedsCommittee() async throws {
         try await TestApp.with { app, client in

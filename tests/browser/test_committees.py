@@ -59,3 +59,12 @@ def test_a_committee_link_credits_the_committee(browser, server):
     figures = browser.find("main .figures").text
     assert re.search(r"\b1\b", figures), figures
     browser.screenshot("admin-committee")
+
+    # The console speaks Russian once asked to, as every page does.
+    try:
+        browser.click(browser.link('nav.languages a[hreflang="ru"]'))
+        assert browser.language == "ru"
+        assert catalogue("ru")["admin_committees_title"] in browser.find("main h1").text
+        browser.screenshot("admin-committees-ru")
+    finally:
+        browser.open(server.base_url + "/en/")

@@ -16,6 +16,8 @@ public struct VigilRequestContext: RequestContext {
     public var staff: SignedInStaff?
     /// The language named by the path's prefix (`/hy/…`), which outranks every other hint.
     public var pathLanguage: Language?
+    /// The language the staff console answers in, chosen as for public pages among all four.
+    public var consoleLanguage: Language = .fallback
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

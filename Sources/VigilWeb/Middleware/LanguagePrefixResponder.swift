@@ -20,11 +20,18 @@ struct LanguagePrefixResponder<Inner: HTTPResponder>: HTTPResponder where Inner.
         guard let fullPath = request.head.path, let (language, rest) = Language.prefix(of: fullPath) else {
             return try await inner.respond(to: request, context: context)
         }
-        var head = request.head
-        head.path = rest
-        var context = context
-        context.pathLanguage = language
-        var response = try await inner.respond(to: Request(head: head, body: request.body), context: context)
+        var response: Response
+        if rest.hasPrefix("/admin"), request.method == .get {
+            // The console's session cookie is scoped to /admin, so its pages have no prefixed
+            // address: a prefixed one only records the language and leads to the console's own.
+            response = Response.redirect(to: rest, type: .normal)
+        } else {
+            var head = request.head
+            head.path = rest
+            var context = context
+            context.pathLanguage = language
+            response = try await inner.respond(to: Request(head: head, body: request.body), context: context)
+        }
         // A framed counter card sits in another site's page, where a cookie would be a third party's.
         if request.cookies[LanguageCookie.name]?.value != language.tag, !rest.hasPrefix(EmbedController.pathPrefix) {
             response.setCookie(

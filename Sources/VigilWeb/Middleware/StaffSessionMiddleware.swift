@@ -15,6 +15,7 @@ struct StaffSessionMiddleware: RouterMiddleware {
         if let token = request.cookies[StaffAuthentication.sessionCookie]?.value {
             context.staff = try await signedIn(token: token)
         }
+        context.consoleLanguage = Language.chosen(for: request, context: context, offered: Language.allCases, default: .fallback)
         return try await next(request, context)
     }
 

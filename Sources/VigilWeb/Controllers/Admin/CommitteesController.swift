@@ -78,8 +78,8 @@ struct CommitteesController {
     }
 
     @Sendable func list(request: Request, context: VigilRequestContext) async throws -> HTML {
-        let notice = request.uri.queryParameters["saved"] == nil ? nil : services.renderer.catalogue.text("admin_committee_saved", in: .fallback)
-        return try await listPage(context: context, form: newForm(), notice: notice)
+        let notice = request.uri.queryParameters["saved"] == nil ? nil : services.renderer.catalogue.text("admin_committee_saved", in: context.consoleLanguage)
+        return try await listPage(context: context, form: newForm(in: context.consoleLanguage), notice: notice)
     }
 
     @Sendable func create(request: Request, context: VigilRequestContext) async throws -> Response {
@@ -99,17 +99,17 @@ struct CommitteesController {
             return Response.redirect(to: "/admin/committees/\(committee.id)?saved=1", type: .normal)
         } catch let problem as CommitteeProblem {
             return try await listPage(
-                context: context, form: form(body, problem: problem, action: "/admin/committees", isNew: true),
-                error: message(problem), status: .unprocessableContent
+                context: context, form: form(body, problem: problem, action: "/admin/committees", isNew: true, in: context.consoleLanguage),
+                error: message(problem, in: context.consoleLanguage), status: .unprocessableContent
             ).response(from: request, context: context)
         }
     }
 
     @Sendable func show(request: Request, context: VigilRequestContext) async throws -> HTML {
         let committee = try await ownCommittee(context)
-        let notice = request.uri.queryParameters["saved"] == nil ? nil : services.renderer.catalogue.text("admin_committee_saved", in: .fallback)
+        let notice = request.uri.queryParameters["saved"] == nil ? nil : services.renderer.catalogue.text("admin_committee_saved", in: context.consoleLanguage)
         let mayEdit = context.staff?.member.role.may(.manageCommittees) ?? false
-        return try await showPage(committee, context: context, form: mayEdit ? form(committee) : nil, notice: notice)
+        return try await showPage(committee, context: context, form: mayEdit ? form(committee, in: context.consoleLanguage) : nil, notice: notice)
     }
 
     @Sendable func update(request: Request, context: VigilRequestContext) async throws -> Response {
@@ -123,8 +123,9 @@ struct CommitteesController {
             return Response.redirect(to: "/admin/committees/\(committee.id)?saved=1", type: .normal)
         } catch let problem as CommitteeProblem {
             return try await showPage(
-                committee, context: context, form: form(body, problem: problem, action: "/admin/committees/\(committee.id)", isNew: false),
-                error: message(problem), status: .unprocessableContent
+                committee, context: context,
+                form: form(body, problem: problem, action: "/admin/committees/\(committee.id)", isNew: false, in: context.consoleLanguage),
+                error: message(problem, in: context.consoleLanguage), status: .unprocessableContent
             ).response(from: request, context: context)
         }
     }
@@ -161,10 +162,10 @@ struct CommitteesController {
         return code
     }
 
-    private func message(_ problem: CommitteeProblem) -> String {
+    private func message(_ problem: CommitteeProblem, in language: Language) -> String {
         var values: [String: String] = [:]
-        if case .tooLong(_, let maximum) = problem { values["maximum"] = maximum.formatted(.number.locale(Language.fallback.locale)) }
-        return services.renderer.catalogue.text(problem.messageKey, in: .fallback, values)
+        if case .tooLong(_, let maximum) = problem { values["maximum"] = maximum.formatted(.number.locale(language.locale)) }
+        return services.renderer.catalogue.text(problem.messageKey, in: language, values)
     }
 
     private func publicPetitions() async throws -> [Petition] {
@@ -175,11 +176,11 @@ struct CommitteesController {
         return petitions
     }
 
-    private func newForm() -> CommitteeForm {
-        makeForm(values: [:], chosenLanguages: [], shown: false, errors: [:], action: "/admin/committees", isNew: true)
+    private func newForm(in language: Language) -> CommitteeForm {
+        makeForm(values: [:], chosenLanguages: [], shown: false, errors: [:], action: "/admin/committees", isNew: true, in: language)
     }
 
-    private func form(_ committee: Committee) -> CommitteeForm {
+    private func form(_ committee: Committee, in language: Language) -> CommitteeForm {
         let details = committee.details
         return makeForm(
             values: [
@@ -187,23 +188,24 @@ struct CommitteesController {
                 "goal": details.goal.map(String.init) ?? "",
             ],
             chosenLanguages: Set(details.languages.map(\.rawValue)), shown: details.shownInLeague, errors: [:],
-            action: "/admin/committees/\(committee.id)", isNew: false
+            action: "/admin/committees/\(committee.id)", isNew: false, in: language
         )
     }
 
-    private func form(_ body: FormBody, problem: CommitteeProblem, action: String, isNew: Bool) -> CommitteeForm {
+    private func form(_ body: FormBody, problem: CommitteeProblem, action: String, isNew: Bool, in language: Language) -> CommitteeForm {
         var values: [String: String] = [:]
         for field in Self.fields { values[field] = body[field] ?? "" }
         return makeForm(
             values: values, chosenLanguages: Set(Self.chosenLanguages(body)),
-            shown: body.isChecked("shown"), errors: [problem.field.rawValue: message(problem)], action: action, isNew: isNew
+            shown: body.isChecked("shown"), errors: [problem.field.rawValue: message(problem, in: language)], action: action, isNew: isNew,
+            in: language
         )
     }
 
     private func makeForm(
-        values: [String: String], chosenLanguages: Set<String>, shown: Bool, errors: [String: String], action: String, isNew: Bool
+        values: [String: String], chosenLanguages: Set<String>, shown: Bool, errors: [String: String], action: String, isNew: Bool,
+        in language: Language
     ) -> CommitteeForm {
-        let language = Language.fallback
         let country = values["country"]?.uppercased() ?? ""
         return CommitteeForm(
             action: action,
@@ -220,7 +222,7 @@ struct CommitteesController {
     private func listPage(
         context: VigilRequestContext, form: CommitteeForm, notice: String? = nil, error: String? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> HTML {
-        let language = Language.fallback
+        let language = context.consoleLanguage
         let number = { (value: Int) in value.formatted(.number.locale(language.locale)) }
         let petitions = try await publicPetitions()
         let rows = services.committees.all.map { committee in
@@ -251,7 +253,7 @@ struct CommitteesController {
         _ committee: Committee, context: VigilRequestContext, form: CommitteeForm?, notice: String? = nil, error: String? = nil,
         status: HTTPResponse.Status = .ok
     ) async throws -> HTML {
-        let language = Language.fallback
+        let language = context.consoleLanguage
         let number = { (value: Int) in value.formatted(.number.locale(language.locale)) }
         let activity = try await services.store.committeeActivity(id: committee.id)
         let countries = activity.byCountry.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { code, count in

@@ -62,7 +62,7 @@ struct DashboardController {
 
     @Sendable func dashboard(request: Request, context: VigilRequestContext) async throws -> HTML {
         let store = services.store
-        let language = Language.fallback
+        let language = context.consoleLanguage
         let number = { (value: Int) in value.formatted(.number.locale(language.locale)) }
         var panels: [PetitionPanel] = []
         for slug in try await store.petitionSlugs() {

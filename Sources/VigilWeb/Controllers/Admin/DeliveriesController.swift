@@ -29,7 +29,7 @@ struct DeliveriesController {
 
     @Sendable func list(request: Request, context: VigilRequestContext) async throws -> HTML {
         let petition = try await petition(context)
-        let notice = request.uri.queryParameters["saved"].flatMap { services.renderer.texts(.fallback)["admin_saved_\($0)"] }
+        let notice = request.uri.queryParameters["saved"].flatMap { services.renderer.texts(context.consoleLanguage)["admin_saved_\($0)"] }
         return try await page(petition: petition, context: context, notice: notice)
     }
 
@@ -88,7 +88,7 @@ struct DeliveriesController {
             refusal = problem
         }
         let message = services.renderer.catalogue.text(
-            refusal.messageKey, in: .fallback, ["maximum": Store.maximumDeliveryText.formatted(.number.locale(Language.fallback.locale))]
+            refusal.messageKey, in: context.consoleLanguage, ["maximum": Store.maximumDeliveryText.formatted(.number.locale(context.consoleLanguage.locale))]
         )
         var values: [String: String] = [:]
         for field in fields { values[field] = form[field] ?? "" }
@@ -115,6 +115,7 @@ struct DeliveriesController {
             answers: try await store.deliveryAnswers(petitionID: petition.id),
             rejected: rejected,
             today: services.now(),
+            language: context.consoleLanguage,
             catalogue: services.renderer.catalogue
         )
         return try services.adminPage(

@@ -80,7 +80,7 @@ struct InvalidationsController {
         form.domainHash = request.uri.queryParameters["domain_hash"].map(String.init) ?? ""
         let notice = request.uri.queryParameters["done"] != nil ? "admin_invalidation_done"
             : request.uri.queryParameters["undone"] != nil ? "admin_invalidation_undone" : nil
-        return try await render(form: form, matches: nil, context: context, notice: notice.map { texts[$0] ?? $0 })
+        return try await render(form: form, matches: nil, context: context, notice: notice.map { texts(context)[$0] ?? $0 })
     }
 
     /// Previews the batch, or sets it aside once previewed with the same count and a reason.
@@ -91,7 +91,9 @@ struct InvalidationsController {
         do {
             criteria = try await self.criteria(form)
         } catch let problem as Problem {
-            return try await render(form: form, matches: nil, context: context, error: problem.message, status: .unprocessableContent)
+            return try await render(
+                form: form, matches: nil, context: context, error: texts(context)[problem.key] ?? problem.key, status: .unprocessableContent
+            )
                 .response(from: request, context: context)
         }
         let matches = try await services.store.invalidationMatches(criteria)
@@ -101,7 +103,7 @@ struct InvalidationsController {
         // What staff saw in the preview must still be what they set aside.
         guard body["expected"].flatMap(Int.init) == matches else {
             return try await render(
-                form: form, matches: matches, context: context, error: texts["admin_invalidation_changed"], status: .conflict
+                form: form, matches: matches, context: context, error: texts(context)["admin_invalidation_changed"], status: .conflict
             ).response(from: request, context: context)
         }
         var audit = context.auditActor(request, services)
@@ -131,14 +133,15 @@ struct InvalidationsController {
     }
 
     /// A mistake in the form, in words staff can act on.
+    /// A refused form, named by the key of its message in the catalogue.
     struct Problem: Error {
-        let message: String
+        let key: String
     }
 
-    private var texts: [String: String] { services.renderer.texts(.fallback) }
+    private func texts(_ context: VigilRequestContext) -> [String: String] { services.renderer.texts(context.consoleLanguage) }
 
     private func problem(_ key: String) -> Problem {
-        Problem(message: texts[key] ?? key)
+        Problem(key: key)
     }
 
     /// Reads the form into criteria, or names what is wrong with it.
@@ -221,7 +224,7 @@ struct InvalidationsController {
                 )
             }
         }
-        let countries = SignFormView.countryMenu(priority: [], chosen: form.country, language: .fallback).other
+        let countries = SignFormView.countryMenu(priority: [], chosen: form.country, language: context.consoleLanguage).other
         return try services.adminPage(
             "admin-invalidations", titleKey: "admin_invalidations_title", path: "/admin/invalidations", context: context,
             body: Body(

@@ -24,7 +24,7 @@ struct MechanismConsoleController {
     static let fields = ["country", "status", "date", "visibility", "note"]
 
     @Sendable func list(request: Request, context: VigilRequestContext) async throws -> HTML {
-        let notice = request.uri.queryParameters["saved"] == nil ? nil : services.renderer.catalogue.text("admin_saved_mechanism", in: .fallback)
+        let notice = request.uri.queryParameters["saved"] == nil ? nil : services.renderer.catalogue.text("admin_saved_mechanism", in: context.consoleLanguage)
         return try await page(context: context, notice: notice)
     }
 
@@ -58,7 +58,7 @@ struct MechanismConsoleController {
             refusal = problem
         }
         let message = services.renderer.catalogue.text(
-            refusal.messageKey, in: .fallback, ["maximum": Store.maximumAdvocacyNote.formatted(.number.locale(Language.fallback.locale))]
+            refusal.messageKey, in: context.consoleLanguage, ["maximum": Store.maximumAdvocacyNote.formatted(.number.locale(context.consoleLanguage.locale))]
         )
         var values: [String: String] = [:]
         for field in Self.fields { values[field] = form[field] ?? "" }
@@ -81,7 +81,7 @@ struct MechanismConsoleController {
             tracker: current,
             values: rejected?.values ?? ["date": TallyDay(services.now()).iso, "visibility": NoteVisibility.internal.rawValue],
             errors: rejected.map { [$0.field: $0.message] } ?? [:],
-            words: services.registryText(.fallback)
+            words: services.registryText(context.consoleLanguage)
         )
         return try services.adminPage(
             "admin-mechanism", titleKey: "admin_mechanism_title", path: "/admin/mechanism",

@@ -38,7 +38,7 @@ struct ModerationController {
                         petition: content.text(.fallback)?.title ?? slug,
                         name: record.nameModeration == .pending ? record.name : nil,
                         comment: record.commentModeration == .pending ? record.comment : nil,
-                        country: Country(code: record.country)?.name(in: .fallback) ?? record.country
+                        country: Country(code: record.country)?.name(in: context.consoleLanguage) ?? record.country
                     )
                 )
             }

@@ -39,7 +39,7 @@ struct OutboxController {
 
     @Sendable func page(request: Request, context: VigilRequestContext) async throws -> HTML {
         let retried = request.uri.queryParameters["retried"].flatMap { Int($0) }
-        let notice = retried.map { services.renderer.catalogue.text("admin_outbox_retried", count: $0, in: .fallback) }
+        let notice = retried.map { services.renderer.catalogue.text("admin_outbox_retried", count: $0, in: context.consoleLanguage) }
         return try await render(context: context, notice: notice)
     }
 
@@ -74,7 +74,7 @@ struct OutboxController {
     private func refuse(
         _ key: String, status: HTTPResponse.Status, request: Request, context: VigilRequestContext
     ) async throws -> Response {
-        try await render(context: context, error: services.renderer.catalogue.text(key, in: .fallback), status: status)
+        try await render(context: context, error: services.renderer.catalogue.text(key, in: context.consoleLanguage), status: status)
             .response(from: request, context: context)
     }
 
@@ -88,8 +88,8 @@ struct OutboxController {
             "admin-outbox", titleKey: "admin_outbox_title", path: "/admin/outbox", context: context,
             body: Body(
                 summary: try await store.outboxSummary(),
-                failed: rows(failed),
-                retrying: rows(retrying),
+                failed: rows(failed, in: context.consoleLanguage),
+                retrying: rows(retrying, in: context.consoleLanguage),
                 canRetryAll: !failed.isEmpty,
                 hasRetrying: !retrying.isEmpty
             ),
@@ -99,8 +99,8 @@ struct OutboxController {
         )
     }
 
-    private func rows(_ entries: [OutboxEntry]) -> [Row] {
-        let texts = services.renderer.texts(.fallback)
+    private func rows(_ entries: [OutboxEntry], in language: Language) -> [Row] {
+        let texts = services.renderer.texts(language)
         let format = Date.FormatStyle(date: .abbreviated, time: .shortened, timeZone: TimeZone(identifier: "UTC") ?? .current)
         return entries.map { entry in
             Row(

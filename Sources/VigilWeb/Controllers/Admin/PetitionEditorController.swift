@@ -94,7 +94,7 @@ struct PetitionEditorController {
 
     @Sendable func create(request: Request, context: VigilRequestContext) async throws -> Response {
         let form = try await services.verifiedForm(request, context: context)
-        let texts = services.renderer.texts(.fallback)
+        let texts = services.renderer.texts(context.consoleLanguage)
         let language = form["language"].flatMap(Language.init(rawValue:)) ?? .fallback
         var textForm = PetitionTextForm()
         textForm.title = form["title"] ?? ""
@@ -117,13 +117,13 @@ struct PetitionEditorController {
             )
             return Response.redirect(to: "/admin/petitions/\(petition.slug)", type: .normal)
         } catch let problem as PetitionEditProblem {
-            return try await listPage(context: context, error: message(for: problem), status: .unprocessableContent)
+            return try await listPage(context: context, error: message(for: problem, in: context.consoleLanguage), status: .unprocessableContent)
                 .response(from: request, context: context)
         }
     }
 
     @Sendable func edit(request: Request, context: VigilRequestContext) async throws -> HTML {
-        try await editPage(slug: context.parameters.require("slug"), context: context, notice: noticeText(request))
+        try await editPage(slug: context.parameters.require("slug"), context: context, notice: noticeText(request, context))
     }
 
     @Sendable func goal(request: Request, context: VigilRequestContext) async throws -> Response {
@@ -131,7 +131,7 @@ struct PetitionEditorController {
         let petition = try await petition(context)
         guard let goal = Int(form["goal"] ?? ""), goal > 0 else {
             return try await editPage(
-                slug: petition.slug, context: context, error: message(for: .goalNotPositive), status: .unprocessableContent
+                slug: petition.slug, context: context, error: message(for: .goalNotPositive, in: context.consoleLanguage), status: .unprocessableContent
             ).response(from: request, context: context)
         }
         var record = context.auditActor(request, services)
@@ -150,7 +150,7 @@ struct PetitionEditorController {
         do {
             try await services.store.setState(petitionID: petition.id, to: next, audit: record)
         } catch let problem as PetitionEditProblem {
-            return try await editPage(slug: petition.slug, context: context, error: message(for: problem), status: .conflict)
+            return try await editPage(slug: petition.slug, context: context, error: message(for: problem, in: context.consoleLanguage), status: .conflict)
                 .response(from: request, context: context)
         }
         return Response.redirect(to: "/admin/petitions/\(petition.slug)?saved=state", type: .normal)
@@ -172,7 +172,7 @@ struct PetitionEditorController {
         switch textForm.validated(language: language) {
         case .failure(let problems):
             return try await editPage(
-                slug: petition.slug, context: context, error: services.renderer.texts(.fallback)["form_errors_heading"],
+                slug: petition.slug, context: context, error: services.renderer.texts(context.consoleLanguage)["form_errors_heading"],
                 rejected: (language, textForm, problems), status: .unprocessableContent
             ).response(from: request, context: context)
         case .success(let text):
@@ -186,7 +186,7 @@ struct PetitionEditorController {
     @Sendable func addTally(request: Request, context: VigilRequestContext) async throws -> Response {
         let form = try await services.verifiedForm(request, context: context)
         let petition = try await petition(context)
-        let texts = services.renderer.texts(.fallback)
+        let texts = services.renderer.texts(context.consoleLanguage)
         let source = (form["source"] ?? "").trimmingCharacters(in: .whitespaces)
         let url = (form["url"] ?? "").trimmingCharacters(in: .whitespaces)
         let countedOn = (form["counted_on"] ?? "").trimmingCharacters(in: .whitespaces)
@@ -217,7 +217,7 @@ struct PetitionEditorController {
 
     private func listPage(context: VigilRequestContext, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> HTML {
         let store = services.store
-        let texts = services.renderer.texts(.fallback)
+        let texts = services.renderer.texts(context.consoleLanguage)
         var rows: [Row] = []
         for slug in try await store.petitionSlugs() {
             guard let content = try await services.directory.content(slug: slug) else { continue }
@@ -248,7 +248,7 @@ struct PetitionEditorController {
     ) async throws -> HTML {
         guard let content = try await services.directory.content(slug: slug) else { throw HTTPError(.notFound) }
         let petition = content.petition
-        let texts = services.renderer.texts(.fallback)
+        let texts = services.renderer.texts(context.consoleLanguage)
         let catalogue = services.renderer.catalogue
         let day = Date.FormatStyle(date: .abbreviated, time: .omitted, timeZone: TimeZone(identifier: "UTC") ?? .current)
 
@@ -261,7 +261,7 @@ struct PetitionEditorController {
             let problems = rejected?.0 == language ? rejected?.2.byField ?? [:] : [:]
             var errors: [String: String] = [:]
             for (field, problem) in problems {
-                var message = catalogue.text(problem.messageKey, in: .fallback)
+                var message = catalogue.text(problem.messageKey, in: context.consoleLanguage)
                 if case .tooLong(let maximum) = problem { message = message.replacingOccurrences(of: "{maximum}", with: String(maximum)) }
                 if case .malformedSource(let line) = problem { message = message.replacingOccurrences(of: "{line}", with: String(line)) }
                 errors[field.rawValue] = message
@@ -334,12 +334,12 @@ struct PetitionEditorController {
         return petition
     }
 
-    private func noticeText(_ request: Request) -> String? {
-        request.uri.queryParameters["saved"].flatMap { services.renderer.texts(.fallback)["admin_saved_\($0)"] }
+    private func noticeText(_ request: Request, _ context: VigilRequestContext) -> String? {
+        request.uri.queryParameters["saved"].flatMap { services.renderer.texts(context.consoleLanguage)["admin_saved_\($0)"] }
     }
 
-    private func message(for problem: PetitionEditProblem) -> String {
-        let texts = services.renderer.texts(.fallback)
+    private func message(for problem: PetitionEditProblem, in language: Language) -> String {
+        let texts = services.renderer.texts(language)
         switch problem {
         case .slugTaken: return texts["admin_petition_slug_taken"] ?? ""
         case .slugMalformed: return texts["admin_petition_slug_malformed"] ?? ""

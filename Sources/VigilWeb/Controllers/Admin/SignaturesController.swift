@@ -57,7 +57,7 @@ struct SignaturesController {
                 try await services.store.audit(record)
             } catch let problem as EmailAddress.Problem {
                 _ = problem
-                error = services.renderer.texts(.fallback)["field_email_malformed"]
+                error = services.renderer.texts(context.consoleLanguage)["field_email_malformed"]
             }
         }
         var held: [SignatureRecord] = []
@@ -70,11 +70,11 @@ struct SignaturesController {
             body: Body(
                 query: query,
                 searched: !query.isEmpty && error == nil,
-                found: try await rows(found),
-                held: try await rows(held),
+                found: try await rows(found, in: context.consoleLanguage),
+                held: try await rows(held, in: context.consoleLanguage),
                 canRelease: context.staff?.member.role.may(.reviewHeldSignatures) ?? false
             ),
-            notice: request.uri.queryParameters["released"] != nil ? services.renderer.texts(.fallback)["admin_released"] : nil,
+            notice: request.uri.queryParameters["released"] != nil ? services.renderer.texts(context.consoleLanguage)["admin_released"] : nil,
             error: error
         )
     }
@@ -96,8 +96,8 @@ struct SignaturesController {
         return Response.redirect(to: "/admin/signatures?released=1", type: .normal)
     }
 
-    private func rows(_ records: [SignatureRecord]) async throws -> [Row] {
-        let texts = services.renderer.texts(.fallback)
+    private func rows(_ records: [SignatureRecord], in language: Language) async throws -> [Row] {
+        let texts = services.renderer.texts(language)
         let format = Date.FormatStyle(date: .abbreviated, time: .shortened, timeZone: TimeZone(identifier: "UTC") ?? .current)
         var titles: [Int64: String] = [:]
         var rows: [Row] = []
@@ -113,7 +113,7 @@ struct SignaturesController {
                     held: record.status == .held,
                     name: record.name,
                     email: record.email,
-                    country: Country(code: record.country)?.name(in: .fallback) ?? record.country,
+                    country: Country(code: record.country)?.name(in: language) ?? record.country,
                     city: record.city ?? "",
                     comment: record.comment ?? "",
                     reason: record.holdReason.flatMap { texts["hold_reason_\($0.replacingOccurrences(of: "-", with: "_"))"] } ?? "",

@@ -54,7 +54,7 @@ struct StaffController {
 
     @Sendable func create(request: Request, context: VigilRequestContext) async throws -> HTML {
         let form = try await services.verifiedForm(request, context: context)
-        let texts = services.renderer.texts(.fallback)
+        let texts = services.renderer.texts(context.consoleLanguage)
         guard let role = form["role"].flatMap(StaffRole.init(rawValue:)) else {
             return try await page(context: context, error: texts["admin_staff_role_unknown"], status: .unprocessableContent)
         }
@@ -118,9 +118,9 @@ struct StaffController {
         status: HTTPResponse.Status = .ok
     ) async throws -> HTML {
         let store = services.store
-        let texts = services.renderer.texts(.fallback)
+        let texts = services.renderer.texts(context.consoleLanguage)
         let format = Date.FormatStyle(date: .abbreviated, time: .shortened, timeZone: TimeZone(identifier: "UTC") ?? .current)
-            .locale(Language.fallback.locale)
+            .locale(context.consoleLanguage.locale)
         let members = try await store.staffMembers()
         let emails = Dictionary(uniqueKeysWithValues: members.map { ("staff:\($0.id)", $0.email) })
         let rows = members.map { member in

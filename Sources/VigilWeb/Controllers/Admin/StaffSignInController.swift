@@ -41,7 +41,7 @@ struct StaffSignInController {
         let clientHash = services.clientHash(ClientAddress(request: request, context: context, behindProxy: services.configuration.behindProxy))
         let credentials = try await store.staffCredentials(email: email)
         let keys = StaffAuthentication.throttleKeys(email: email, staffID: credentials?.member.id, clientHash: clientHash)
-        let texts = services.renderer.texts(.fallback)
+        let texts = services.renderer.texts(context.consoleLanguage)
 
         if try await authentication.isLocked(keys) {
             try await store.audit(AuditRecord(staffID: credentials?.member.id, actor: email, action: "sign-in.refused-locked", clientHash: clientHash))
@@ -105,7 +105,7 @@ struct StaffSignInController {
             try await store.audit(AuditRecord(staffID: staff.member.id, actor: staff.member.email, action: "sign-in.code-failed", clientHash: clientHash))
             return try services.adminPage(
                 "admin-code", titleKey: "admin_code_title", path: request.uri.path, context: context,
-                error: services.renderer.texts(.fallback)["admin_code_failed"], status: .unauthorized
+                error: services.renderer.texts(context.consoleLanguage)["admin_code_failed"], status: .unauthorized
             ).response(from: request, context: context)
         }
         if usedRecoveryCode {
@@ -138,7 +138,7 @@ struct StaffSignInController {
         guard let step = authentication.matchingStep(code: form["code"] ?? "", secret: secret) else {
             return try enrolPage(
                 request: request, context: context, staff: staff, secret: secret,
-                error: services.renderer.texts(.fallback)["admin_code_failed"]
+                error: services.renderer.texts(context.consoleLanguage)["admin_code_failed"]
             ).response(from: request, context: context)
         }
         let codes = authentication.newRecoveryCodes()
@@ -188,7 +188,7 @@ struct StaffSignInController {
         guard let member = try await store.staffMember(setupTokenHash: StaffAuthentication.hash(token: token)) else {
             return try services.adminPage(
                 "admin-message", titleKey: "admin_setup_invalid_title", path: "/admin/setup", context: context,
-                body: ["message": services.renderer.texts(.fallback)["admin_setup_invalid"] ?? ""], status: .notFound
+                body: ["message": services.renderer.texts(context.consoleLanguage)["admin_setup_invalid"] ?? ""], status: .notFound
             ).response(from: request, context: context)
         }
         return try services.adminPage(
@@ -204,7 +204,7 @@ struct StaffSignInController {
             return Response.redirect(to: "/admin/setup/\(token)", type: .normal)
         }
         let password = form["password"] ?? ""
-        let texts = services.renderer.texts(.fallback)
+        let texts = services.renderer.texts(context.consoleLanguage)
         var problem: String?
         if password != form["password_again"] {
             problem = texts["password_mismatch"]

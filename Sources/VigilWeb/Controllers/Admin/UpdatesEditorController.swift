@@ -43,7 +43,7 @@ struct UpdatesEditorController {
 
     @Sendable func create(request: Request, context: VigilRequestContext) async throws -> Response {
         let form = try await services.verifiedForm(request, context: context)
-        let texts = services.renderer.texts(.fallback)
+        let texts = services.renderer.texts(context.consoleLanguage)
         let title = (form["title"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let body = (form["body"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard let slug = form["petition"], let petition = try await services.store.petition(slug: slug),
@@ -80,7 +80,7 @@ struct UpdatesEditorController {
         } catch let problem as UpdateSendProblem {
             let key = problem == .alreadySent ? "admin_update_already_sent" : "admin_update_not_published"
             return try await page(
-                request: request, context: context, error: services.renderer.texts(.fallback)[key], status: .conflict
+                request: request, context: context, error: services.renderer.texts(context.consoleLanguage)[key], status: .conflict
             ).response(from: request, context: context)
         }
         return Response.redirect(to: "/admin/updates?sent=1", type: .normal)
@@ -99,7 +99,7 @@ struct UpdatesEditorController {
         error: String? = nil,
         status: HTTPResponse.Status = .ok
     ) async throws -> HTML {
-        let texts = services.renderer.texts(.fallback)
+        let texts = services.renderer.texts(context.consoleLanguage)
         let format = Date.FormatStyle(date: .abbreviated, time: .shortened, timeZone: TimeZone(identifier: "UTC") ?? .current)
         let maySend = context.staff?.member.role.may(.sendUpdates) ?? false
         var rows: [Row] = []
@@ -121,7 +121,7 @@ struct UpdatesEditorController {
                         emailed: update.emailedAt?.formatted(format),
                         canPublish: update.publishedAt == nil,
                         canSend: maySend && update.publishedAt != nil && update.emailedAt == nil,
-                        recipients: services.renderer.catalogue.text("admin_update_recipients", count: recipients, in: .fallback),
+                        recipients: services.renderer.catalogue.text("admin_update_recipients", count: recipients, in: context.consoleLanguage),
                         safeHTML: UpdateMarkdown.html(text?.body ?? "").text
                     )
                 )

@@ -50,7 +50,7 @@ extension VigilServices {
         error: String? = nil,
         status: HTTPResponse.Status = .ok
     ) throws -> HTML {
-        let language = Language.fallback
+        let language = context.consoleLanguage
         let texts = renderer.texts(language)
         let title = texts[titleKey] ?? titleKey
         let signedIn = context.staff.flatMap { $0.session.stage == .signedIn ? $0.member : nil }
@@ -69,7 +69,8 @@ extension VigilServices {
             }
         } ?? []
         let page = AdminPage(
-            layout: renderer.layout(language: language, title: title, path: path),
+            // Every console page offers all four languages; the choice is remembered in the language cookie.
+            layout: renderer.layout(language: language, title: title, path: path, offered: Language.allCases),
             t: texts,
             title: title,
             nav: nav,

@@ -65,9 +65,9 @@ struct DeliveriesPage {
         answers: [DeliveryAnswer],
         rejected: Rejected?,
         today: Date,
+        language: Language,
         catalogue: MessageCatalogue
     ) {
-        let language = Language.fallback
         let utc = TimeZone(identifier: "UTC") ?? .current
         let day = Date.FormatStyle(date: .abbreviated, time: .omitted, timeZone: utc)
         func text(_ key: String, _ values: [String: String] = [:]) -> String { catalogue.text(key, in: language, values) }
