@@ -87,6 +87,18 @@ struct CommitteeWebTests {
             let russian = try await browser.get("/ru/petitions/osce-moscow-mechanism").body
             #expect(russian.contains("Комитеты, которые распространяют эту петицию"))
             #expect(russian.contains("Лион, Франция") || russian.contains("Lyon, Франция"))
+
+            let answer = try await browser.get("/petitions/osce-moscow-mechanism/committees.json")
+            #expect(answer.headers[.accessControlAllowOrigin] == "*")
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any])
+            #expect(document["credited_signature_count"] as? Int == 1)
+            let listed = try #require(document["committees"] as? [[String: Any]])
+            #expect(listed.map { $0["code"] as? String } == ["lyon", "paris"])
+            #expect(listed.first?["signature_count"] as? Int == 1)
+            #expect(listed.first?["referral_url"] as? String == "https://petition.example.org/c/lyon")
+            #expect(listed.first?["goal"] as? Int == 100)
+            let etag = try #require(answer.headers[.eTag])
+            #expect(try await browser.get("/petitions/osce-moscow-mechanism/committees.json", headers: [.ifNoneMatch: etag]).status == .notModified)
         }
     }
 

@@ -83,6 +83,30 @@ struct DossierTests {
         #expect(!tally.contains("@"))
     }
 
+    @Test("the dossier names the committees that agreed to be shown, with their credited signatures, and counts the others")
+    func committees() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-dossier-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await TestApp.with { app, client in
+            let lyon = try await CommitteeWebTests.committee(app, code: "lyon")
+            _ = try await CommitteeWebTests.committee(app, code: "quiet", name: "Unnamed Committee", shown: false)
+            let browser = Browser(client)
+            _ = try await browser.sign(email: "credited@example.org", extra: [("committee", lyon.code.text)])
+            _ = try await browser.confirm(try await app.confirmationLink(for: "credited@example.org"))
+            _ = try await app.signAndConfirm(client, email: "direct@example.org")
+
+            let builder = try await DossierBuilder(store: app.store, key: try app.logKey(), publicURL: "https://petition.example.org")
+            let zip = folder.appendingPathComponent("dossier.zip")
+            _ = try await builder.build(slug: "osce-moscow-mechanism", to: zip) { _ in }
+            let index = try Self.text(try Archive(url: zip, accessMode: .read), "index.html")
+            #expect(index.contains("<td>Comité Arménie Lyon <span class=\"note\">Lyon, France</span></td><td class=\"n\">1</td>"))
+            #expect(index.contains("1 further committee is not named, at its request."))
+            #expect(!index.contains("Unnamed Committee"))
+            #expect(!index.contains("There are no local committees yet"))
+        }
+    }
+
     @Test("changing one byte of any file of a dossier makes it fail, naming that file", arguments: [
         "index.html", "signatories.csv", "tally.json", "sth.json", "manifest.json",
     ])

@@ -11,6 +11,36 @@ struct PetitionAPIController {
     func addRoutes(to router: some RouterMethods<VigilRequestContext>) {
         router.get("/petitions/{slug}.json", use: petition)
         router.get("/petitions/{slug}/count.json", use: count)
+        router.get("/petitions/{slug}/committees.json", use: committees)
+    }
+
+    /// The committees that agreed to be shown, with the confirmed signatures credited to each
+    /// and their referral links, most signatures first: the petition page's league as data.
+    @Sendable func committees(request: Request, context: VigilRequestContext) async throws -> Response {
+        let content = try await services.apiContent(slug: context.parameters.require("slug"))
+        let counts = services.store.liveCounts.counts(forPetition: content.petition.id)
+        let etag = "W/\"\(counts.version)-\(services.committees.version)\""
+        if let notModified = APIResponse.notModified(request, etag: etag) { return notModified }
+        let league = services.committees.league(petitionID: content.petition.id, counts: counts)
+        return try APIResponse.json(
+            CommitteesDocument(
+                slug: content.petition.slug,
+                credited_signature_count: league.reduce(0) { $0 + $1.signatures },
+                committees: league.map { committee, signatures in
+                    .init(
+                        code: committee.code.text,
+                        name: committee.details.name,
+                        city: committee.details.city,
+                        country: committee.details.country.code,
+                        languages: committee.details.languages.map(\.tag),
+                        goal: committee.details.goal,
+                        signature_count: signatures,
+                        referral_url: services.configuration.publicURL + committee.code.referralPath
+                    )
+                }
+            ),
+            etag: etag
+        )
     }
 
     /// The whole petition: its text, state, goal, external tallies and signatures by country.
@@ -152,6 +182,24 @@ struct PetitionDocument: Encodable {
 
     let links: Links
     let data: Data
+}
+
+struct CommitteesDocument: Encodable {
+    struct Committee: Encodable {
+        let code: String
+        let name: String
+        let city: String
+        let country: String
+        let languages: [String]
+        let goal: Int?
+        let signature_count: Int
+        let referral_url: String
+    }
+
+    let slug: String
+    /// Confirmed signatures credited to the committees listed.
+    let credited_signature_count: Int
+    let committees: [Committee]
 }
 
 struct CountDocument: Encodable {

@@ -70,6 +70,19 @@ extension DossierBuilder {
         let countries = totals.byCountry.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { code, count in
             DossierIndexPage.Row(label: Country(code: code)?.name(in: language) ?? code, count: number(count), note: code)
         }
+        // Committee credits are not in the log's entries: they are the counters as the dossier is
+        // built, and the page says so. Only committees that agreed to be shown are named.
+        let committees = try await store.committees().filter { $0.petitionID == petition.id }
+        let credited = try await store.storedCounts(petitionID: petition.id).byCommittee
+        let named = committees.filter(\.details.shownInLeague)
+            .map { ($0, credited[$0.id] ?? 0) }
+            .sorted { ($0.1, $1.0.details.name) > ($1.1, $0.0.details.name) }
+        let committeeRows = named.map { committee, count in
+            DossierIndexPage.Row(label: committee.details.name, count: number(count), note: PetitionPage.place(of: committee, in: language))
+        }
+        let committeesNote = committees.isEmpty
+            ? text("dossier_no_committees", [:])
+            : catalogue.text("dossier_committees_note", count: committees.count - named.count, in: language)
         let timeline = try await store.deliveryTimeline(petitionID: petition.id)
         let deliveries = timeline.map { TimelineView.line($0, language: language, catalogue: catalogue) }
         let keyURL = "\(publicURL)/.well-known/vigil-log-key"
@@ -100,7 +113,9 @@ extension DossierBuilder {
             totals: rows,
             grandTotal: DossierIndexPage.Row(label: text("dossier_total", [:]), count: number(counted + externalCount), note: nil),
             countries: countries,
-            committeesNote: text("dossier_no_committees", [:]),
+            committees: committeeRows,
+            hasCommittees: !committeeRows.isEmpty,
+            committeesNote: committeesNote,
             chart: DossierIndexPage.chart(byDay: totals.byDay, language: language, catalogue: catalogue),
             listedNote: catalogue.text("dossier_listed", count: listed, in: language, ["counted": number(counted)]),
             treeHead: treeHead,

@@ -58,6 +58,9 @@ struct DossierIndexPage {
     let totals: [Row]
     let grandTotal: Row
     let countries: [Row]
+    /// The committees that agreed to be named, with the signatures credited to each.
+    let committees: [Row]
+    let hasCommittees: Bool
     let committeesNote: String
     let chart: Chart?
     let listedNote: String
