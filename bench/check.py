@@ -19,6 +19,15 @@ def main() -> int:
         db.execute("SELECT country, COUNT(*) FROM signatures WHERE status = 'confirmed' GROUP BY country").fetchall()
     )
     stored_by_country = dict(db.execute("SELECT country, confirmed_count FROM country_counts").fetchall())
+    counted = "status = 'confirmed' AND revoked_reason IS NULL"
+    recount_by_committee = dict(db.execute(
+        f"SELECT committee_id, COUNT(*) FROM signatures WHERE {counted} AND committee_id IS NOT NULL GROUP BY committee_id"
+    ).fetchall())
+    stored_by_committee = dict(db.execute("SELECT committee_id, confirmed_count FROM committee_counts WHERE confirmed_count != 0").fetchall())
+    recount_by_day = dict(db.execute(
+        f"SELECT confirmed_at / 86400000, COUNT(*) FROM signatures WHERE {counted} GROUP BY confirmed_at / 86400000"
+    ).fetchall())
+    stored_by_day = dict(db.execute("SELECT day, confirmed_count FROM daily_counts WHERE confirmed_count != 0").fetchall())
     integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
     problems = []
     rows = by_status.get("pending", 0) + by_status.get("confirmed", 0)
@@ -32,6 +41,10 @@ def main() -> int:
         problems.append(f"stored counter {stored} != recount {by_status.get('confirmed', 0)}")
     if stored_by_country != recount_by_country:
         problems.append("per-country counters differ from a recount")
+    if stored_by_committee != recount_by_committee:
+        problems.append("per-committee counters differ from a recount")
+    if stored_by_day != recount_by_day:
+        problems.append("per-day counters differ from a recount")
     if integrity != "ok":
         problems.append(f"integrity_check: {integrity}")
     if problems:

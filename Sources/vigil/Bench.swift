@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VigilCore
 import VigilStore
 import VigilWeb
 
@@ -33,12 +34,16 @@ struct Bench: AsyncParsableCommand {
         @Option(help: "Spread the confirmation times over this many days before now.")
         var days = 60
 
+        @Option(help: "Create this many made-up committees and credit two in five signatures to them, in turn.")
+        var committees = 0
+
         @Option(help: "A YAML settings file, read after the environment variables.")
         var config: String?
 
         func validate() throws {
             guard signatures >= 1 else { throw ValidationError("--signatures must be at least 1.") }
             guard days >= 1 else { throw ValidationError("--days must be at least 1.") }
+            guard committees >= 0 else { throw ValidationError("--committees cannot be negative.") }
         }
 
         func run() async throws {
@@ -52,7 +57,8 @@ struct Bench: AsyncParsableCommand {
                 try await VigilServer.loadCampaignOnFirstStart(store: opened.store, configuration: settings, logger: logger)
                 let progress = TerminalProgress()
                 let total = UInt64(signatures)
-                report = try await opened.store.seedConfirmedSignatures(signatures, petitionSlug: petition, over: days) {
+                let committeeIDs = try await Self.makeCommittees(committees, petitionSlug: petition, store: opened.store)
+                report = try await opened.store.seedConfirmedSignatures(signatures, petitionSlug: petition, over: days, committees: committeeIDs) {
                     progress.show(step: "signatures", done: UInt64($0), total: total)
                 }
                 progress.finish()
@@ -66,11 +72,33 @@ struct Bench: AsyncParsableCommand {
             await opened.store.close()
             withExtendedLifetime(lock) {}
             let seconds = Date().timeIntervalSince(started)
+            if committees > 0 { print("Created \(committees) made-up committees, shown in the petition's league.") }
             print("""
                 Added \(report.added) made-up confirmed signatures to \(petition) in \(String(format: "%.1f", seconds)) s \
                 (\(Int(Double(report.added) / max(seconds, 0.001))) a second).
                 The petition now counts \(report.confirmed); its tally log has \(report.logSize) entries.
                 """)
+        }
+
+        /// Made-up committees in the cities of made-up signers, each in the league.
+        static func makeCommittees(_ count: Int, petitionSlug: String, store: Store) async throws -> [Int64] {
+            guard count > 0 else { return [] }
+            guard let petition = try await store.petition(slug: petitionSlug) else { throw StoreError.notFound(petitionSlug) }
+            let signers = SyntheticSigners()
+            var ids: [Int64] = []
+            for number in 0..<count {
+                let (form, language) = signers.signer(number)
+                let details = try CommitteeDetails.checked(
+                    name: "Committee \(number + 1)", city: form.city.isEmpty ? "City \(number + 1)" : form.city, country: form.country,
+                    contact: "", languages: [language.rawValue], goal: "", shownInLeague: true
+                )
+                let committee = try await store.createCommittee(
+                    petitionID: petition.id, code: nil, details: details,
+                    audit: AuditRecord(staffID: nil, actor: "vigil bench seed", action: "")
+                )
+                ids.append(committee.id)
+            }
+            return ids
         }
     }
 }

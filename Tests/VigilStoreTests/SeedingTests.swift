@@ -64,6 +64,30 @@ struct SeedingTests {
         }
     }
 
+    @Test("two in five seeded signatures are credited to the committees in turn, and the days add up to the count")
+    func committeesAndDays() async throws {
+        try await TestStore.with { test in
+            let petition = try await test.petition()
+            var ids: [Int64] = []
+            for city in ["Lyon", "Yerevan"] {
+                let details = try CommitteeDetails.checked(
+                    name: "Committee \(city)", city: city, country: "FR", contact: "", languages: ["fr"], goal: "", shownInLeague: true
+                )
+                ids.append(try await test.store.createCommittee(
+                    petitionID: petition.id, code: nil, details: details, audit: AuditRecord(staffID: nil, actor: "test", action: "")
+                ).id)
+            }
+            _ = try await test.store.seedConfirmedSignatures(1000, petitionSlug: petition.slug, over: 10, committees: ids, batchSize: 300)
+            let counts = try await test.store.storedCounts(petitionID: petition.id)
+            #expect(counts.byCommittee == [ids[0]: 200, ids[1]: 200])
+            #expect(counts.byDay.values.reduce(0, +) == 1000)
+            #expect(counts.byDay.count >= 10)
+            let recount = try await test.store.recount(petitionID: petition.id)
+            #expect(recount.byCommittee == counts.byCommittee)
+            #expect(recount.byDay == counts.byDay)
+        }
+    }
+
     @Test("a count below 1, a day count below 1 or an unknown petition is refused and changes nothing")
     func refused() async throws {
         try await TestStore.with { test in

@@ -2,7 +2,7 @@ import Foundation
 import SQLKit
 import VigilCore
 
-/// What ``Store/seedConfirmedSignatures(_:petitionSlug:over:batchSize:progress:)`` wrote.
+/// What ``Store/seedConfirmedSignatures(_:petitionSlug:over:committees:batchSize:progress:)`` wrote.
 public struct SeedReport: Sendable, Equatable {
     /// Signatures added by this seeding.
     public let added: Int
@@ -19,7 +19,8 @@ extension Store {
     /// Each one is written as a confirmed signature is: personal data sealed, blind indexes,
     /// a signer number, an addition to the tally log with its sealed receipt nonce, and the
     /// counters. Their confirmation times are spread evenly over the `days` before now, in
-    /// signer-number order. No e-mail is queued. Each batch is one transaction, so an
+    /// signer-number order. Two in five are credited to the given committees in turn, as if
+    /// they came through their referral links. No e-mail is queued. Each batch is one transaction, so an
     /// interrupted seeding leaves whole batches; seeding again continues the numbering.
     ///
     /// Throws ``StoreError/invalidRequest(_:)`` for a count below 1 or a day count below 1, and
@@ -28,6 +29,7 @@ extension Store {
         _ count: Int,
         petitionSlug: String,
         over days: Int = 60,
+        committees committeeIDs: [Int64] = [],
         batchSize: Int = 5000,
         progress: @Sendable (Int) -> Void = { _ in }
     ) async throws -> SeedReport {
@@ -51,7 +53,7 @@ extension Store {
             let numbers = (first + written)..<(first + min(count, written + batchSize))
             try await transaction { database in
                 try await self.seed(
-                    numbers, of: signers, petition: petition, textHashes: textHashes,
+                    numbers, of: signers, petition: petition, textHashes: textHashes, committeeIDs: committeeIDs,
                     confirmedAt: { number in
                         let share = Double(number - first + 1) / Double(count)
                         return start.addingTimeInterval(end.timeIntervalSince(start) * share)
@@ -73,6 +75,7 @@ extension Store {
         of signers: SyntheticSigners,
         petition: Petition,
         textHashes: [Language: String],
+        committeeIDs: [Int64],
         confirmedAt: (Int) -> Date,
         on database: any SQLDatabase
     ) async throws {
@@ -105,7 +108,8 @@ extension Store {
                 day: TallyDay(moment)
             )
             let leaf = try tally.append(.addition(addition.entry), petitionID: petition.id, atMilliseconds: atMS)
-            changes.count(1, petitionID: petition.id, country: signature.country.code, committeeID: nil, confirmedAt: atMS)
+            let committeeID = committeeIDs.isEmpty || number % 5 >= 2 ? nil : committeeIDs[(number / 5) % committeeIDs.count]
+            changes.count(1, petitionID: petition.id, country: signature.country.code, committeeID: committeeID, confirmedAt: atMS)
             // Public names stand for names staff have already looked at, as on a campaign's later days.
             let nameModeration = signature.showNamePublicly ? "approved" : "none"
             rows.append(
@@ -114,18 +118,19 @@ extension Store {
                  \(bind: language.rawValue), \(bind: textHash), \(bind: signature.showNamePublicly), \(bind: signature.keepInformed),
                  'confirmed', \(bind: signerNumber), \(bind: atMS), \(bind: atMS), \(bind: atMS), \(bind: nameModeration), 'none',
                  \(bind: PersonalDataCipher.hash(manageToken: cipher.manageToken(petitionID: petition.id, emailIndex: emailIndex))),
-                 \(bind: cipher.domainIndex(of: signature.email.domain)), \(bind: Int64(leaf.index)), \(bind: addition.sealedNonce))
+                 \(bind: cipher.domainIndex(of: signature.email.domain)), \(bind: Int64(leaf.index)), \(bind: addition.sealedNonce),
+                 \(bind: committeeID))
                 """
             )
         }
         try await tally.write()
-        // 19 values a row: 1,000 rows stay well under SQLite's limit on bound values.
+        // 20 values a row: 1,000 rows stay well under SQLite's limit on bound values.
         for chunk in rows.chunked(1000) {
             try await database.raw(
                 """
                 INSERT INTO signatures (petition_id, email_index, personal_data, country, language, text_hash,
                     show_name_publicly, keep_informed, status, signer_number, created_at, confirmed_at, last_mailed_at,
-                    name_moderation, comment_moderation, manage_token_hash, email_domain_hash, tally_leaf, receipt_nonce)
+                    name_moderation, comment_moderation, manage_token_hash, email_domain_hash, tally_leaf, receipt_nonce, committee_id)
                 VALUES
                 """ + chunk.joined(separator: ", ")
             ).run()
