@@ -26,19 +26,11 @@ struct DossierIndexPage {
         let note: String?
     }
 
-    struct Bar {
-        let x: String
-        let y: String
-        let width: String
-        let height: String
-        let title: String
-    }
-
     struct Chart {
         let width: Int
         let height: Int
         let baseline: Int
-        let bars: [Bar]
+        let bars: [SignatureChart.Bar]
         let firstDay: String
         let lastDay: String
         let maximum: String
@@ -84,12 +76,12 @@ struct DossierIndexPage {
         let height = 220
         let baseline = 200
         let slot = Double(width - 40) / Double(days.count)
-        let bars = days.enumerated().map { offset, day -> Bar in
+        let bars = days.enumerated().map { offset, day -> SignatureChart.Bar in
             let count = byDay[day] ?? 0
             let barHeight = Double(baseline - 10) * Double(count) / Double(maximum)
             // A few days must not make bars as wide as the page.
             let barWidth = min(max(slot * 0.8, 0.5), 24)
-            return Bar(
+            return SignatureChart.Bar(
                 x: String(format: "%.2f", 40 + Double(offset) * slot + (slot - barWidth) / 2),
                 y: String(format: "%.2f", Double(baseline) - barHeight),
                 width: String(format: "%.2f", barWidth),

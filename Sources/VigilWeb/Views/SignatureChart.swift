@@ -41,14 +41,12 @@ struct SignatureChart {
     static let barsBottom = 90.0
 
     let width = Self.width
-    let totalHeight = 196
-    let barsHeight = 116
+    let totalHeight = 176
+    let barsHeight = 96
     let left = String(Int(Self.left))
     let right = String(Int(Self.right))
     let totalBottom = String(Int(Self.totalBottom))
     let barsBottom = String(Int(Self.barsBottom))
-    let labelY = "188"
-    let barsLabelY = "108"
 
     /// The running total, one point per day, as an SVG `points` list.
     let totalLine: String
@@ -56,7 +54,6 @@ struct SignatureChart {
     let totalArea: String
     let goalY: String
     let goalLabel: String
-    let topLabel: String
     let bars: [Bar]
     let barsMaximum: String
     let firstDay: String
@@ -101,7 +98,6 @@ struct SignatureChart {
             + " \(points.last?.x ?? format2(Self.right)),\(format2(Self.totalBottom))"
         goalY = format2(totalY(goal))
         goalLabel = catalogue.text("chart_goal", in: language, ["goal": number(goal)])
-        topLabel = number(Int(top))
 
         let largest = max(1, days.map { byDay[$0] ?? 0 }.max() ?? 1)
         let barWidth = min(max(slot * 0.75, 1), 24)

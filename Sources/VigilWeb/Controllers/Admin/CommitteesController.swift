@@ -41,7 +41,6 @@ struct CommitteesController {
     }
 
     struct ShowBody {
-        let id: Int64
         let name: String
         let place: String
         let contact: String?
@@ -53,6 +52,7 @@ struct CommitteesController {
         let goal: String?
         let goalValue: Int
         let confirmedValue: Int
+        /// Whether the committee is in the public league.
         let shown: Bool
         let chart: DayChart
         let countries: [DashboardController.CountryRow]
@@ -263,7 +263,6 @@ struct CommitteesController {
         return try services.adminPage(
             "admin-committee", titleKey: "admin_committee_title", path: "/admin/committees", context: context,
             body: ShowBody(
-                id: committee.id,
                 name: details.name,
                 place: PetitionPage.place(of: committee, in: language),
                 contact: details.contact.isEmpty ? nil : details.contact,
