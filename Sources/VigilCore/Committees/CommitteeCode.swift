@@ -32,7 +32,12 @@ public struct CommitteeCode: Sendable, Hashable, Comparable, CustomStringConvert
                 characters.append(alphabet[Int(byte) % alphabet.count])
             }
         }
-        return CommitteeCode(String(characters))!
+        return CommitteeCode(checked: String(characters))
+    }
+
+    /// A code already known to be well formed.
+    private init(checked text: String) {
+        self.text = text
     }
 
     /// The referral link's path.
