@@ -315,7 +315,7 @@ struct PetitionEditorController {
                 stateButtons: buttons,
                 versioned: petition.state.textsAreVersioned,
                 mayDeliver: context.staff?.member.role.may(.deliverPetitions) ?? false,
-                embedCode: "<iframe src=\"\(services.configuration.publicURL)/embed/\(slug)\" width=\"320\" height=\"250\" "
+                embedCode: "<iframe src=\"\(services.configuration.publicURL)/embed/\(slug)\" width=\"320\" height=\"340\" "
                     + "title=\"\(content.text(.fallback)?.title ?? slug)\" loading=\"lazy\" style=\"border:0\"></iframe>",
                 countURL: "\(services.configuration.publicURL)/petitions/\(slug)/count.json"
             ),
