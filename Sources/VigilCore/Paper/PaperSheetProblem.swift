@@ -34,6 +34,45 @@ public struct PaperSheetProblem: Error, Sendable, Equatable, CustomStringConvert
         return place.isEmpty ? explanation : "\(place): \(explanation)"
     }
 
+    /// The key of the explanation in the message catalogues; ``messageValues`` fills it in.
+    public var messageKey: String {
+        switch kind {
+        case .tooLarge: "paper_sheet_too_large"
+        case .malformed(.notUTF8): "paper_sheet_not_utf8"
+        case .malformed(.unclosedQuote): "paper_sheet_unclosed_quote"
+        case .malformed(.strayQuote): "paper_sheet_stray_quote"
+        case .malformed(.textAfterQuote): "paper_sheet_text_after_quote"
+        case .empty: "paper_sheet_empty"
+        case .tooManyRows: "paper_sheet_too_many_rows"
+        case .unknownColumn: "paper_sheet_unknown_column"
+        case .repeatedColumn: "paper_sheet_repeated_column"
+        case .missingColumn: "paper_sheet_missing_column"
+        case .wrongFieldCount: "paper_sheet_wrong_field_count"
+        case .field(.required): "paper_sheet_required"
+        case .field(.tooLong): "paper_sheet_too_long"
+        case .field(.malformedEmail): "paper_sheet_malformed_email"
+        case .field(.unknownCountry): "paper_sheet_unknown_country"
+        case .field(.unreadableText): "paper_sheet_unreadable_text"
+        case .field(.controlCharacters): "paper_sheet_control_characters"
+        case .notADay: "paper_sheet_not_a_day"
+        case .dayInFuture: "paper_sheet_day_in_future"
+        case .dayBeforeOpening: "paper_sheet_day_before_opening"
+        case .repeatedEmail: "paper_sheet_repeated_email"
+        }
+    }
+
+    /// The numbers and names the explanation's text takes, unformatted.
+    public var messageValues: [String: String] {
+        switch kind {
+        case .tooLarge(let maximum): ["maximum": String(maximum / 1_048_576)]
+        case .tooManyRows(let maximum), .field(.tooLong(let maximum)): ["maximum": String(maximum)]
+        case .unknownColumn(let title): ["title": title]
+        case .wrongFieldCount(let expected, let found): ["expected": String(expected), "found": String(found)]
+        case .repeatedEmail(let first): ["first_line": String(first)]
+        default: [:]
+        }
+    }
+
     private var explanation: String {
         switch kind {
         case .tooLarge(let maximum): "the file is larger than \(maximum / 1_048_576) MiB; split the batch"

@@ -78,7 +78,7 @@ extension SignatureForm {
 
     /// Trims surrounding white space, makes line ends uniform and composes to NFC, so the
     /// same text typed on two systems is stored the same way.
-    static func cleaned(_ text: String) -> String {
+    public static func cleaned(_ text: String) -> String {
         text.replacingOccurrences(of: "\r\n", with: "\n")
             .trimmingCharacters(in: .whitespacesAndNewlines)
             .precomposedStringWithCanonicalMapping

@@ -32,13 +32,19 @@ public enum TallyEntry: Sendable, Equatable {
         case paper = 1
         case partner = 2
 
-        /// The channel's name in tally.json and the API.
+        /// The channel's name in tally.json, the API and the database.
         public var name: String {
             switch self {
             case .online: "online"
             case .paper: "paper"
             case .partner: "partner"
             }
+        }
+
+        /// The channel of a name, or `nil` for a name no channel has.
+        public init?(name: String) {
+            guard let channel = Self.allCases.first(where: { $0.name == name }) else { return nil }
+            self = channel
         }
     }
 

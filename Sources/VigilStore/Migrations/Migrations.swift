@@ -353,6 +353,7 @@ enum Migrations {
         Migrations.mechanism,
         Migrations.committees,
         Migrations.dailyCounts,
+        Migrations.paperAndPartners,
     ]
 }
 

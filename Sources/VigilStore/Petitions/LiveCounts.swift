@@ -1,12 +1,15 @@
 import SQLKit
 import VigilCore
 
-/// How many confirmed signatures a petition has, in total, by country and by committee.
+/// How many confirmed signatures a petition has, in total, by channel, country, committee and day.
 public struct PetitionCounts: Sendable, Equatable {
     /// Milliseconds in a day: stored times divided by it give days since 1970, in UTC.
     public static let dayMilliseconds: Int64 = 86_400_000
 
     public var confirmed: Int
+    /// Confirmed signatures by the channel they came through (``TallyEntry/Channel/name``):
+    /// online, on paper or from a partner site.
+    public var byChannel: [String: Int]
     /// Confirmed signatures by ISO 3166-1 alpha-2 country code.
     public var byCountry: [String: Int]
     /// Confirmed signatures credited to each committee, by committee id.
@@ -23,10 +26,11 @@ public struct PetitionCounts: Sendable, Equatable {
     public var contentVersion: Int64
 
     public init(
-        confirmed: Int = 0, byCountry: [String: Int] = [:], byCommittee: [Int64: Int] = [:], byDay: [Int64: Int] = [:], held: Int = 0,
+        confirmed: Int = 0, byChannel: [String: Int] = [:], byCountry: [String: Int] = [:], byCommittee: [Int64: Int] = [:], byDay: [Int64: Int] = [:], held: Int = 0,
         version: Int64 = 0, contentVersion: Int64 = 0
     ) {
         self.confirmed = confirmed
+        self.byChannel = byChannel
         self.byCountry = byCountry
         self.byCommittee = byCommittee
         self.byDay = byDay
@@ -84,6 +88,12 @@ extension Store {
             let id = try row.decode(column: "petition_id", as: Int64.self)
             let country = try row.decode(column: "country", as: String.self)
             result[id, default: PetitionCounts()].byCountry[country] = try row.decode(column: "confirmed_count", as: Int.self)
+        }
+        let channelQuery: SQLQueryString = "SELECT petition_id, channel, confirmed_count FROM channel_counts" + filter
+        for row in try await database.raw(channelQuery).all() {
+            let id = try row.decode(column: "petition_id", as: Int64.self)
+            let channel = try row.decode(column: "channel", as: String.self)
+            result[id, default: PetitionCounts()].byChannel[channel] = try row.decode(column: "confirmed_count", as: Int.self)
         }
         let committeeQuery: SQLQueryString = "SELECT petition_id, committee_id, confirmed_count FROM committee_counts" + filter
         for row in try await database.raw(committeeQuery).all() {

@@ -14,6 +14,7 @@ struct PendingConfirmation {
     var expiresAt: Int64?
     var number: Int?
     var committeeID: Int64?
+    var channel = TallyEntry.Channel.online
 }
 
 /// A tally addition made from a signature, with what its receipt e-mail needs.
@@ -51,6 +52,7 @@ private struct RevisableSignature {
     var revokedReason: String?
     var committeeID: Int64?
     var confirmedAt: Int64?
+    var channel: String
 
     var counts: Bool { status == "confirmed" && revokedReason == nil && leaf != nil }
 
@@ -65,14 +67,19 @@ private struct RevisableSignature {
 
 extension SignatureWriter {
     /// Makes the log entry of a signature being counted: a fresh nonce, sealed for re-sending
-    /// receipts, and the commitment to the signer's normalised address.
+    /// receipts, and the commitment to the signer's normalised address. A paper signature may
+    /// have no address; its commitment then binds the nonce alone.
     func prepareAddition(_ signature: PendingConfirmation, day: TallyDay) throws -> PreparedAddition {
         let details = try cipher.open(json: SignerDetails.self, from: Array(signature.personalData))
-        let email: EmailAddress
-        do {
-            email = try EmailAddress(details.email)
-        } catch {
-            throw StoreError.corruptRow(table: "signatures", problem: "signature \(signature.id) holds an address that no longer parses")
+        let normalisedEmail: String
+        if details.email.isEmpty, signature.channel == .paper {
+            normalisedEmail = ""
+        } else {
+            do {
+                normalisedEmail = try EmailAddress(details.email).normalised
+            } catch {
+                throw StoreError.corruptRow(table: "signatures", problem: "signature \(signature.id) holds an address that no longer parses")
+            }
         }
         guard let textHash = [UInt8](hexadecimal: signature.textHash), textHash.count == 32 else {
             throw StoreError.corruptRow(table: "signatures", problem: "signature \(signature.id) has a text hash that is not SHA-256")
@@ -83,10 +90,10 @@ extension SignatureWriter {
         let nonce = random.bytes(32)
         return PreparedAddition(
             entry: TallyEntry.Addition(
-                channel: .online,
+                channel: signature.channel,
                 country: country.code,
                 day: day,
-                commitment: TallyEntry.commitment(nonce: nonce, normalisedEmail: email.normalised, petitionID: signature.petitionID),
+                commitment: TallyEntry.commitment(nonce: nonce, normalisedEmail: normalisedEmail, petitionID: signature.petitionID),
                 textHash: textHash
             ),
             nonce: nonce,
@@ -112,7 +119,7 @@ extension SignatureWriter {
         for chunk in Array(Set(requests.flatMap(\.revision.signatureIDs))).sorted().chunked(500) {
             for row in try await database.raw(
                 """
-                SELECT id, petition_id, status, country, tally_leaf, revoked_reason, committee_id, confirmed_at
+                SELECT id, petition_id, status, country, tally_leaf, revoked_reason, committee_id, confirmed_at, channel
                 FROM signatures WHERE id IN (\(binds: Array(chunk)))
                 """
             ).all() {
@@ -125,7 +132,8 @@ extension SignatureWriter {
                     leaf: try row.decode(column: "tally_leaf", as: Int64?.self).map { UInt64($0) },
                     revokedReason: try row.decode(column: "revoked_reason", as: String?.self),
                     committeeID: try row.decode(column: "committee_id", as: Int64?.self),
-                    confirmedAt: try row.decode(column: "confirmed_at", as: Int64?.self)
+                    confirmedAt: try row.decode(column: "confirmed_at", as: Int64?.self),
+                    channel: try row.decode(column: "channel", as: String.self)
                 )
             }
         }
@@ -174,7 +182,8 @@ extension SignatureWriter {
                         .reinstatement(TallyEntry.Reinstatement(day: day, leafIndex: leaf)), petitionID: row.petitionID, atMilliseconds: nowMS
                     )
                     changes.count(
-                        1, petitionID: row.petitionID, country: row.country, committeeID: row.committeeID, confirmedAt: row.confirmedAt ?? nowMS
+                        1, petitionID: row.petitionID, channel: row.channel, country: row.country, committeeID: row.committeeID,
+                        confirmedAt: row.confirmedAt ?? nowMS
                     )
                     row.revokedReason = nil
                     rows[id] = row
@@ -219,7 +228,10 @@ extension SignatureWriter {
         _ = try tally.append(
             .revocation(TallyEntry.Revocation(reason: reason, day: day, leafIndex: leaf)), petitionID: row.petitionID, atMilliseconds: nowMS
         )
-        changes.count(-1, petitionID: row.petitionID, country: row.country, committeeID: row.committeeID, confirmedAt: row.confirmedAt ?? nowMS)
+        changes.count(
+            -1, petitionID: row.petitionID, channel: row.channel, country: row.country, committeeID: row.committeeID,
+            confirmedAt: row.confirmedAt ?? nowMS
+        )
         var revoked = row
         revoked.revokedReason = reason.name
         rows[row.id] = revoked

@@ -230,14 +230,27 @@ public final class SignatureWriter: Service, Sendable {
             var answers = [Answer?](repeating: nil, count: batch.count)
             var changes = CounterChanges()
             var mail: [QueuedMail] = []
-            for (position, outcome) in try await writeSignatures(signing, at: moment, changes: &changes, mail: &mail) {
+            var countedAtOnce: [(index: Int, token: ConfirmationToken)] = []
+            for (position, outcome) in try await writeSignatures(
+                signing, at: moment, changes: &changes, mail: &mail, countedAtOnce: &countedAtOnce
+            ) {
                 answers[position] = .signed(outcome)
             }
             var tally = TallyAppender(database: database)
+            let signedPositions = Set(countedAtOnce.map(\.index))
             for (position, outcome) in try await confirmSignatures(
-                confirming, at: moment, changes: &changes, mail: &mail, tally: &tally
+                confirming + countedAtOnce, at: moment, changes: &changes, mail: &mail, tally: &tally
             ) {
-                answers[position] = .confirmed(outcome)
+                guard signedPositions.contains(position) else {
+                    answers[position] = .confirmed(outcome)
+                    continue
+                }
+                guard case .confirmed(_, let number) = outcome else {
+                    // Its token was made in this transaction; only a second request for the same address in the batch
+                    // can replace it. Failing the batch writes each request alone, where that cannot happen.
+                    throw StoreError.invalidRequest("a signature to count at once was not confirmed (\(outcome))")
+                }
+                answers[position] = .signed(.counted(signerNumber: number))
             }
             for (position, result) in try await reviseSignatures(revising, at: moment, changes: &changes, tally: &tally) {
                 answers[position] = .revised(result)
@@ -258,16 +271,20 @@ public final class SignatureWriter: Service, Sendable {
     struct CounterChanges {
         var confirmed: [Int64: Int] = [:]
         var held: [Int64: Int] = [:]
+        var byChannel: [Int64: [String: Int]] = [:]
         var byCountry: [Int64: [String: Int]] = [:]
         var byCommittee: [Int64: [Int64: Int]] = [:]
         /// By petition and UTC day of confirmation (days since 1970).
         var byDay: [Int64: [Int64: Int]] = [:]
 
-        /// Counts one signature in or out of the petition, its country, its committee, and the
-        /// day it was confirmed on (milliseconds since 1970): a signature withdrawn later leaves
-        /// the day it was counted on, so every day's figure stays what a recount gives.
-        mutating func count(_ change: Int, petitionID: Int64, country: String, committeeID: Int64?, confirmedAt: Int64) {
+        /// Counts one signature in or out of the petition, its channel, its country, its committee,
+        /// and the day it was confirmed on (milliseconds since 1970): a signature withdrawn later
+        /// leaves the day it was counted on, so every day's figure stays what a recount gives.
+        mutating func count(
+            _ change: Int, petitionID: Int64, channel: String, country: String, committeeID: Int64?, confirmedAt: Int64
+        ) {
             confirmed[petitionID, default: 0] += change
+            byChannel[petitionID, default: [:]][channel, default: 0] += change
             byCountry[petitionID, default: [:]][country, default: 0] += change
             if let committeeID { byCommittee[petitionID, default: [:]][committeeID, default: 0] += change }
             byDay[petitionID, default: [:]][confirmedAt / PetitionCounts.dayMilliseconds, default: 0] += change
@@ -284,12 +301,15 @@ public final class SignatureWriter: Service, Sendable {
         var revokedReason: String?
     }
 
-    /// Inserts new signatures and updates re-submitted ones, returning each request's outcome.
+    /// Inserts new signatures and updates re-submitted ones, returning each request's outcome;
+    /// the requests that count at once are left in `countedAtOnce`, with the token that
+    /// confirms them in the same transaction, and answered by that confirmation.
     private func writeSignatures(
         _ requests: [(index: Int, request: SigningRequest)],
         at moment: Date,
         changes: inout CounterChanges,
-        mail: inout [QueuedMail]
+        mail: inout [QueuedMail],
+        countedAtOnce: inout [(index: Int, token: ConfirmationToken)]
     ) async throws -> [(Int, SigningOutcome)] {
         guard !requests.isEmpty else { return [] }
         let nowMS = moment.storedMilliseconds
@@ -345,8 +365,18 @@ public final class SignatureWriter: Service, Sendable {
                     ]
                 )
                 let recentlyMailed = { (previous: ExistingSignature) in
-                    previous.lastMailedAt.map { nowMS - $0 < mailIntervalMS } ?? false
+                    // No confirmation e-mail goes to a signature that counts at once, so there is no flood to hold back.
+                    !request.countsAtOnce && previous.lastMailedAt.map { nowMS - $0 < mailIntervalMS } ?? false
                 }
+                func askForConfirmation() {
+                    if request.countsAtOnce {
+                        countedAtOnce.append((position, token))
+                    } else {
+                        mail.append(confirmationMail)
+                        outcomes.append((position, .confirmationQueued))
+                    }
+                }
+                let tags = request.partnerTags.isEmpty ? noText : request.partnerTags.joined(separator: ",")
 
                 guard var previous = existing[emailIndex] else {
                     // A first signature from this address.
@@ -360,7 +390,8 @@ public final class SignatureWriter: Service, Sendable {
                          \(bind: request.hold == nil ? expiresMS : noTime), \(bind: nowMS), \(bind: request.hold == nil ? nowMS : noTime),
                          \(bind: signature.nameModeration), \(bind: signature.commentModeration),
                          \(bind: PersonalDataCipher.hash(manageToken: manageToken)), \(bind: request.networkHash),
-                         \(bind: domainIndex), \(bind: request.committeeID))
+                         \(bind: domainIndex), \(bind: request.committeeID), \(bind: request.channel.name), \(bind: request.partnerID),
+                         \(bind: tags))
                         """
                     )
                     existing[emailIndex] = ExistingSignature(
@@ -372,8 +403,7 @@ public final class SignatureWriter: Service, Sendable {
                         changes.held[petitionID, default: 0] += 1
                         outcomes.append((position, .held(hold)))
                     } else {
-                        mail.append(confirmationMail)
-                        outcomes.append((position, .confirmationQueued))
+                        askForConfirmation()
                     }
                     continue
                 }
@@ -405,8 +435,7 @@ public final class SignatureWriter: Service, Sendable {
                     // Pending, held or withdrawn: the newest submission replaces the details and gets a
                     // fresh link; a withdrawn signature counts again only once confirmed again.
                     if previous.status == "held" { changes.held[petitionID, default: 0] -= 1 }
-                    mail.append(confirmationMail)
-                    outcomes.append((position, .confirmationQueued))
+                    askForConfirmation()
                     let match: SQLQueryString = previous.id.map { "id = \(bind: $0)" }
                         ?? "petition_id = \(bind: petitionID) AND email_index = \(bind: emailIndex)"
                     updates.append(
@@ -420,7 +449,8 @@ public final class SignatureWriter: Service, Sendable {
                             token_expires_at = \(bind: expiresMS), last_mailed_at = \(bind: nowMS),
                             network_hash = COALESCE(\(bind: request.networkHash), network_hash), email_domain_hash = \(bind: domainIndex),
                             revoked_at = NULL, revoked_reason = NULL,
-                            committee_id = COALESCE(\(bind: request.committeeID), committee_id)
+                            committee_id = COALESCE(\(bind: request.committeeID), committee_id),
+                            channel = \(bind: request.channel.name), partner_id = \(bind: request.partnerID), partner_tags = \(bind: tags)
                         """ + " WHERE " + match
                     )
                 }
@@ -437,7 +467,7 @@ public final class SignatureWriter: Service, Sendable {
                 INSERT INTO signatures (petition_id, email_index, personal_data, country, language, text_hash,
                     show_name_publicly, keep_informed, status, hold_reason, client_hash, token_hash,
                     token_expires_at, created_at, last_mailed_at, name_moderation, comment_moderation, manage_token_hash,
-                    network_hash, email_domain_hash, committee_id)
+                    network_hash, email_domain_hash, committee_id, channel, partner_id, partner_tags)
                 VALUES
                 """ + newRows.joined(separator: ", ")
             ).run()
@@ -464,7 +494,7 @@ public final class SignatureWriter: Service, Sendable {
         for row in try await database.raw(
             """
             SELECT id, petition_id, status, country, language, text_hash, personal_data, token_hash,
-                token_expires_at, signer_number, committee_id
+                token_expires_at, signer_number, committee_id, channel
             FROM signatures WHERE token_hash IN (\(binds: hashes))
             """
         ).all() {
@@ -478,7 +508,8 @@ public final class SignatureWriter: Service, Sendable {
                 personalData: try row.decode(column: "personal_data", as: Data.self),
                 expiresAt: try row.decode(column: "token_expires_at", as: Int64?.self),
                 number: try row.decode(column: "signer_number", as: Int?.self),
-                committeeID: try row.decode(column: "committee_id", as: Int64?.self)
+                committeeID: try row.decode(column: "committee_id", as: Int64?.self),
+                channel: try Self.channel(of: row)
             )
         }
 
@@ -505,7 +536,8 @@ public final class SignatureWriter: Service, Sendable {
                 mail.append(addition.receipt(leaf: appended, petitionID: signature.petitionID))
                 numbered.append((signature.id, number, appended.index, addition.sealedNonce))
                 changes.count(
-                    1, petitionID: signature.petitionID, country: signature.country, committeeID: signature.committeeID, confirmedAt: nowMS
+                    1, petitionID: signature.petitionID, channel: signature.channel.name, country: signature.country,
+                    committeeID: signature.committeeID, confirmedAt: nowMS
                 )
                 signature.status = "confirmed"
                 signature.number = number
@@ -531,8 +563,19 @@ public final class SignatureWriter: Service, Sendable {
     }
 }
 
+extension SignatureWriter {
+    /// The channel a signature row came through.
+    static func channel(of row: any SQLRow) throws -> TallyEntry.Channel {
+        let name = try row.decode(column: "channel", as: String.self)
+        guard let channel = TallyEntry.Channel(name: name) else {
+            throw StoreError.corruptRow(table: "signatures", problem: "channel '\(name)'")
+        }
+        return channel
+    }
+}
+
 extension SignatureWriter.CounterChanges {
-    /// Adds the changes to the counters: one statement per petition, then one each for countries, committees and days.
+    /// Adds the changes to the counters: one statement per petition, then one each for channels, countries, committees and days.
     func apply(on database: any SQLDatabase) async throws {
         for petitionID in petitionIDs {
             try await database.raw(
@@ -545,6 +588,7 @@ extension SignatureWriter.CounterChanges {
                 """
             ).run()
         }
+        try await add(byChannel, to: "channel_counts", keyedBy: "channel", on: database)
         try await add(byCountry, to: "country_counts", keyedBy: "country", on: database)
         try await add(byCommittee, to: "committee_counts", keyedBy: "committee_id", on: database)
         try await add(byDay, to: "daily_counts", keyedBy: "day", on: database)

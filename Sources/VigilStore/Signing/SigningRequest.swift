@@ -18,6 +18,15 @@ public struct SigningRequest: Sendable {
     /// The committee whose referral link the signer came through; it is credited once the
     /// signature is confirmed.
     public var committeeID: Int64?
+    /// How the signature reached the campaign: the sign form, or a partner site's push.
+    public var channel: TallyEntry.Channel
+    /// The partner site that pushed the signature.
+    public var partnerID: Int64?
+    /// The tags the partner site sent with it (OSDI's `add_tags`), kept for the partner's reports.
+    public var partnerTags: [String]
+    /// Whether the signature counts at once, without a confirmation e-mail: only for partners
+    /// staff marked as trusted to have confirmed the address themselves.
+    public var countsAtOnce: Bool
 
     public init(
         petitionID: Int64,
@@ -27,7 +36,11 @@ public struct SigningRequest: Sendable {
         hold: HoldReason? = nil,
         clientHash: String? = nil,
         networkHash: String? = nil,
-        committeeID: Int64? = nil
+        committeeID: Int64? = nil,
+        channel: TallyEntry.Channel = .online,
+        partnerID: Int64? = nil,
+        partnerTags: [String] = [],
+        countsAtOnce: Bool = false
     ) {
         self.petitionID = petitionID
         self.signature = signature
@@ -37,6 +50,10 @@ public struct SigningRequest: Sendable {
         self.clientHash = clientHash
         self.networkHash = networkHash
         self.committeeID = committeeID
+        self.channel = channel
+        self.partnerID = partnerID
+        self.partnerTags = partnerTags
+        self.countsAtOnce = countsAtOnce
     }
 }
 
@@ -69,6 +86,9 @@ public enum SigningOutcome: Sendable, Equatable {
     case mailSuppressed
     /// The signature was stored but held back; no e-mail was sent.
     case held(HoldReason)
+    /// The signature counts already (``SigningRequest/countsAtOnce``); `signerNumber` is its
+    /// place among those confirmed here, and the signer was sent a receipt.
+    case counted(signerNumber: Int)
 }
 
 /// What happened when a confirmation link's button was pressed.

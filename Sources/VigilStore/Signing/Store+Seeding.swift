@@ -109,7 +109,9 @@ extension Store {
             )
             let leaf = try tally.append(.addition(addition.entry), petitionID: petition.id, atMilliseconds: atMS)
             let committeeID = committeeIDs.isEmpty || number % 5 >= 2 ? nil : committeeIDs[(number / 5) % committeeIDs.count]
-            changes.count(1, petitionID: petition.id, country: signature.country.code, committeeID: committeeID, confirmedAt: atMS)
+            changes.count(
+                1, petitionID: petition.id, channel: "online", country: signature.country.code, committeeID: committeeID, confirmedAt: atMS
+            )
             // Public names stand for names staff have already looked at, as on a campaign's later days.
             let nameModeration = signature.showNamePublicly ? "approved" : "none"
             rows.append(

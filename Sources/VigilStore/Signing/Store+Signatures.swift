@@ -48,8 +48,14 @@ extension Store {
     /// are not counted as confirmed. For checks and tests only: pages read ``LiveCounts`` instead.
     public func recount(
         petitionID: Int64
-    ) async throws -> (confirmed: Int, pending: Int, held: Int, byCountry: [String: Int], byCommittee: [Int64: Int], byDay: [Int64: Int]) {
-        var result = (confirmed: 0, pending: 0, held: 0, byCountry: [String: Int](), byCommittee: [Int64: Int](), byDay: [Int64: Int]())
+    ) async throws -> (
+        confirmed: Int, pending: Int, held: Int, byChannel: [String: Int], byCountry: [String: Int], byCommittee: [Int64: Int],
+        byDay: [Int64: Int]
+    ) {
+        var result = (
+            confirmed: 0, pending: 0, held: 0, byChannel: [String: Int](), byCountry: [String: Int](), byCommittee: [Int64: Int](),
+            byDay: [Int64: Int]()
+        )
         for row in try await reader.raw(
             """
             SELECT status, COUNT(*) AS n FROM signatures
@@ -63,6 +69,14 @@ extension Store {
             case "held": result.held = count
             default: break
             }
+        }
+        for row in try await reader.raw(
+            """
+            SELECT channel, COUNT(*) AS n FROM signatures
+            WHERE petition_id = \(bind: petitionID) AND status = 'confirmed' AND revoked_reason IS NULL GROUP BY channel
+            """
+        ).all() {
+            result.byChannel[try row.decode(column: "channel", as: String.self)] = try row.decode(column: "n", as: Int.self)
         }
         for row in try await reader.raw(
             """
