@@ -19,7 +19,7 @@ struct PetitionPageTests {
             #expect(html.contains("Director of the OSCE Office for Democratic Institutions and Human Rights (ODIHR)"))
             #expect(html.contains("What the Moscow Mechanism is"))
             #expect(html.contains("3,807 signatures of 5,500"))
-            #expect(html.contains("0 confirmed on this site"))
+            #expect(html.contains("0 signed online here"))
             #expect(html.contains("3,807 collected on armeniancause.net"))
             #expect(html.contains(#"<progress class="progress__bar" max="5500" value="3807""#))
             #expect(html.contains("Political prisoners (8)"))

@@ -51,12 +51,23 @@ struct StaffAccessTests {
         (.get, "/admin/committees", .manageCommittees),
         (.post, "/admin/committees", .manageCommittees),
         (.post, "/admin/committees/999", .manageCommittees),
+        (.post, "/admin/paper", .submitPaper),
+        (.post, "/admin/paper/999/review", .reviewPaper),
+        (.get, "/admin/partners", .managePartners),
+        (.post, "/admin/partners", .managePartners),
+        (.post, "/admin/partners/999/revoke", .managePartners),
+        (.post, "/admin/partners/999/token", .managePartners),
+        (.post, "/admin/partners/999/trust", .managePartners),
     ]
 
     /// Console routes open to members with any one of several permissions; the page itself then
     /// decides (a coordinator sees their own committee only, which `CommitteeWebTests` checks).
     static let sharedRoutes: [(method: HTTPRequest.Method, path: String, anyOf: Set<StaffPermission>)] = [
         (.get, "/admin/committees/999", [.manageCommittees, .manageOwnCommittee]),
+        (.get, "/admin/paper", [.submitPaper, .reviewPaper]),
+        (.get, "/admin/paper/template.csv", [.submitPaper, .reviewPaper]),
+        (.get, "/admin/paper/999", [.submitPaper, .reviewPaper]),
+        (.get, "/admin/paper/999/scans/1", [.submitPaper, .reviewPaper]),
     ]
 
     /// Console routes that need no permission: signing in, setting up an account, signing out.

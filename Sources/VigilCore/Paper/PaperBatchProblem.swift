@@ -36,10 +36,11 @@ public struct PaperBatchProblem: Error, Sendable, Equatable {
         self.field = field
     }
 
-    /// The key of the problem's text in the message catalogues.
+    /// The key of the problem's text in the message catalogues; a sheet's problem has its own
+    /// (``PaperSheetProblem/messageKey``), which a place on the sheet goes before.
     public var messageKey: String {
         switch kind {
-        case .sheet: "paper_problem_sheet"
+        case .sheet(let problem): problem.messageKey
         case .required: "paper_problem_required"
         case .tooLong: "paper_problem_too_long"
         case .notADay: "paper_problem_not_a_day"
@@ -54,6 +55,18 @@ public struct PaperBatchProblem: Error, Sendable, Equatable {
         case .reviewerIsSubmitter: "paper_problem_reviewer_is_submitter"
         case .alreadyReviewed: "paper_problem_already_reviewed"
         case .rejectionWithoutReason: "paper_problem_rejection_without_reason"
+        }
+    }
+
+    /// The numbers and names the problem's text takes, unformatted.
+    public var messageValues: [String: String] {
+        switch kind {
+        case .sheet(let problem): problem.messageValues
+        case .tooLong(let maximum), .tooManyScans(let maximum): ["maximum": String(maximum)]
+        case .signedAfterCollection(let line): ["line": String(line)]
+        case .emptyScan(let name), .scanNotPDFOrImage(let name): ["file": name]
+        case .scanTooLarge(let name, let maximum): ["file": name, "maximum": String(maximum / 1_048_576)]
+        default: [:]
         }
     }
 }

@@ -35,6 +35,8 @@ public struct PaperScan: Sendable, Equatable {
     public static let maximumBytes = 10 << 20
     /// The most scans in one batch.
     public static let maximumCount = 20
+    /// The most bytes of scans in one batch, so one upload cannot hold much of the server's memory.
+    public static let maximumTotalBytes = 40 << 20
 
     /// Checks an uploaded file: not empty, not larger than ``maximumBytes``, and a PDF, PNG or JPEG.
     public init(fileName: String, content: Data) throws(PaperBatchProblem) {

@@ -24,10 +24,10 @@ public enum StaffRole: String, Sendable, Codable, CaseIterable, Comparable {
         case .editor:
             [
                 .viewDashboard, .findSignatures, .reviewHeldSignatures, .moderate, .editPetitions, .deliverPetitions, .postUpdates,
-                .trackMechanism, .manageCommittees,
+                .trackMechanism, .manageCommittees, .submitPaper, .reviewPaper,
             ]
         case .coordinator:
-            [.viewDashboard, .manageOwnCommittee, .trackMechanism]
+            [.viewDashboard, .manageOwnCommittee, .trackMechanism, .submitPaper]
         case .viewer:
             [.viewDashboard]
         }
@@ -79,4 +79,11 @@ public enum StaffPermission: String, Sendable, Codable, CaseIterable {
     case manageOwnCommittee = "manage-own-committee"
     /// Create local committees, change their details and see every committee's figures.
     case manageCommittees = "manage-committees"
+    /// Send batches of paper signatures with their scans and chain of custody; a coordinator
+    /// sends and sees only their own committee's.
+    case submitPaper = "submit-paper"
+    /// Accept or reject paper batches someone else sent.
+    case reviewPaper = "review-paper"
+    /// Register partner sites, issue and revoke their tokens, and mark them trusted.
+    case managePartners = "manage-partners"
 }

@@ -220,6 +220,7 @@ public struct VigilServer: Sendable {
         RegistryAPIController(services: services).addRoutes(to: router)
         MechanismController(services: services).addAPIRoutes(to: router)
         EmbedController(services: services).addRoutes(to: router)
+        PartnerAPIController(services: services).addRoutes(to: router)
         let pages = router.group().add(
             middleware: CSRFCookieMiddleware(csrf: services.csrf, secureCookies: configuration.isHTTPS)
         )
@@ -245,6 +246,8 @@ public struct VigilServer: Sendable {
         DeliveriesController(services: services).addRoutes(to: console)
         MechanismConsoleController(services: services).addRoutes(to: console)
         CommitteesController(services: services).addRoutes(to: console)
+        PaperController(services: services).addRoutes(to: console)
+        PartnersController(services: services).addRoutes(to: console)
         DossierController(services: services).addRoutes(to: console)
         AuditController(services: services).addRoutes(to: console)
 

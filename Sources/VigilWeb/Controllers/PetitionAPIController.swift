@@ -57,6 +57,7 @@ struct PetitionAPIController {
         let base = services.configuration.publicURL
         let selfURL = "\(base)/petitions/\(petition.slug).json"
         let progress = PetitionProgress(goal: petition.goal, confirmedHere: counts.confirmed, externalTallies: content.externalTallies)
+        let channels = ChannelCounts(counts)
         let document = PetitionDocument(
             links: .init(self: selfURL),
             data: .init(
@@ -74,6 +75,9 @@ struct PetitionAPIController {
                     state: petition.state.rawValue,
                     goal: petition.goal,
                     signature_count: counts.confirmed,
+                    online_signature_count: channels.online,
+                    paper_signature_count: channels.paper,
+                    partner_signature_count: channels.partner,
                     external_signature_count: progress.collectedElsewhere,
                     total_signature_count: progress.total,
                     external_tallies: content.externalTallies.map {
@@ -107,10 +111,14 @@ struct PetitionAPIController {
         let progress = PetitionProgress(
             goal: content.petition.goal, confirmedHere: counts.confirmed, externalTallies: content.externalTallies
         )
+        let channels = ChannelCounts(counts)
         return try APIResponse.json(
             CountDocument(
                 slug: content.petition.slug,
                 signature_count: counts.confirmed,
+                online_signature_count: channels.online,
+                paper_signature_count: channels.paper,
+                partner_signature_count: channels.partner,
                 external_signature_count: progress.collectedElsewhere,
                 total_signature_count: progress.total,
                 goal: progress.goal,
@@ -158,6 +166,9 @@ struct PetitionDocument: Encodable {
         let state: String
         let goal: Int
         let signature_count: Int
+        let online_signature_count: Int
+        let paper_signature_count: Int
+        let partner_signature_count: Int
         let external_signature_count: Int
         let total_signature_count: Int
         let external_tallies: [Tally]
@@ -205,6 +216,9 @@ struct CommitteesDocument: Encodable {
 struct CountDocument: Encodable {
     let slug: String
     let signature_count: Int
+    let online_signature_count: Int
+    let paper_signature_count: Int
+    let partner_signature_count: Int
     let external_signature_count: Int
     let total_signature_count: Int
     let goal: Int

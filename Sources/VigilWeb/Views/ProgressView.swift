@@ -39,7 +39,16 @@ struct ProgressView {
             "progress_total", count: progress.total, in: language, ["goal": number(progress.goal)]
         )
         barLabel = catalogue.text("progress_bar_label", in: language, ["percent": number(progress.percentOfGoal)])
-        var parts = [Part(text: catalogue.text("progress_here", count: progress.confirmedHere, in: language), note: nil, url: nil)]
+        // Online is always named, so a reader sees what was signed here even at zero; paper and
+        // partner sites only once they brought something.
+        let byChannel = ChannelCounts(counts)
+        var parts = [Part(text: catalogue.text("progress_here", count: byChannel.online, in: language), note: nil, url: nil)]
+        if byChannel.paper > 0 {
+            parts.append(Part(text: catalogue.text("progress_paper", count: byChannel.paper, in: language), note: nil, url: nil))
+        }
+        if byChannel.partner > 0 {
+            parts.append(Part(text: catalogue.text("progress_partner", count: byChannel.partner, in: language), note: nil, url: nil))
+        }
         for tally in content.externalTallies {
             let note = tally.countedOn.map { catalogue.text("tally_counted_on", in: language, ["date": day($0)]) }
                 ?? catalogue.text("tally_date_unknown", in: language, ["date": day(tally.recordedOn)])
@@ -55,5 +64,20 @@ struct ProgressView {
         remaining = progress.remaining > 0
             ? catalogue.text("progress_remaining", count: progress.remaining, in: language)
             : catalogue.text("progress_goal_reached", in: language)
+    }
+}
+
+/// A petition's confirmed signatures by the way they came: signed online here, on paper, or on
+/// a partner site.
+struct ChannelCounts {
+    let online: Int
+    let paper: Int
+    let partner: Int
+
+    init(_ counts: PetitionCounts) {
+        paper = counts.byChannel[TallyEntry.Channel.paper.name] ?? 0
+        partner = counts.byChannel[TallyEntry.Channel.partner.name] ?? 0
+        // Whatever is not paper or partner was signed online, so the parts always add up to the count.
+        online = counts.confirmed - paper - partner
     }
 }

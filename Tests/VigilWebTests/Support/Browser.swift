@@ -61,6 +61,39 @@ final class Browser: @unchecked Sendable {
         return try await request(path, method: .post, headers: headers, body: rawBody)
     }
 
+    /// A file for a form's file field.
+    struct File {
+        let field: String
+        let name: String
+        let content: [UInt8]
+    }
+
+    /// Posts fields and files as `multipart/form-data`, as a browser sends a form with file fields.
+    func post(_ path: String, fields: [(String, String)], files: [File]) async throws -> Page {
+        let boundary = "----VigilTestBoundary7MA4YWxkTrZu0gW"
+        var body = ByteBuffer()
+        for (name, value) in fields {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
+        }
+        for file in files {
+            body.writeString(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.name)\"\r\n"
+                    + "Content-Type: application/octet-stream\r\n\r\n"
+            )
+            body.writeBytes(file.content)
+            body.writeString("\r\n")
+        }
+        body.writeString("--\(boundary)--\r\n")
+        var headers = HTTPFields()
+        headers[.contentType] = "multipart/form-data; boundary=\(boundary)"
+        return try await request(path, method: .post, headers: headers, body: body)
+    }
+
+    /// Sends a request with the body and headers given, cookies included.
+    func send(_ path: String, method: HTTPRequest.Method, headers: HTTPFields, body: ByteBuffer?) async throws -> Page {
+        try await request(path, method: method, headers: headers, body: body)
+    }
+
     private func request(_ path: String, method: HTTPRequest.Method, headers extra: HTTPFields, body: ByteBuffer?) async throws -> Page {
         var headers = extra
         if let name = HTTPField.Name("X-Forwarded-For") { headers[name] = address }

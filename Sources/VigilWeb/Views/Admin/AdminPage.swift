@@ -32,6 +32,8 @@ struct AdminPage {
         ("/admin/updates", "admin_nav_updates", .postUpdates),
         ("/admin/mechanism", "admin_nav_mechanism", .trackMechanism),
         ("/admin/committees", "admin_nav_committees", .manageCommittees),
+        ("/admin/paper", "admin_nav_paper", .submitPaper),
+        ("/admin/partners", "admin_nav_partners", .managePartners),
         ("/admin/outbox", "admin_nav_outbox", .manageOutbox),
         ("/admin/staff", "admin_nav_staff", .manageStaff),
         ("/admin/audit", "admin_nav_audit", .viewAuditLog),
