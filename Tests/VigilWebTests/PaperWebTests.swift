@@ -46,6 +46,7 @@ struct PaperWebTests {
             #expect(page.body.contains("Waiting for review"))
             #expect(!page.body.contains("/review\""), "the coordinator has no review form")
             let batchPath = String(location.prefix(while: { $0 != "?" }))
+            #expect(try await coordinator.get("/admin/committees/\(lyon.id)").body.contains("href=\"\(batchPath)\""))
             let scan = try await coordinator.get(batchPath + "/scans/1")
             #expect(scan.bytes == Self.scan.content)
             #expect(scan.headers[.contentDisposition]?.hasPrefix("attachment") == true)

@@ -34,7 +34,7 @@ struct CommitteesController {
     struct ListBody {
         let committees: [Row]
         let hasCommittees: Bool
-        let petitions: [Option]
+        let petitions: [SelectOption]
         /// Whether to ask which petition: only when there is more than one.
         let hasPetitions: Bool
         let form: CommitteeForm
@@ -56,23 +56,21 @@ struct CommitteesController {
         let shown: Bool
         let chart: DayChart
         let countries: [DashboardController.CountryRow]
+        /// The committee's paper batches, newest first.
+        let paperBatches: [PaperController.BatchRow]
+        let hasPaperBatches: Bool
         /// The edit form, for staff who manage every committee; coordinators only read.
         let form: CommitteeForm?
     }
 
-    struct Option {
-        let value: String
-        let label: String
-        let selected: Bool
-    }
 
     /// The committee form as shown: the values typed, the error beside the refused field.
     struct CommitteeForm {
         let action: String
         let values: [String: String]
         let errors: [String: String]
-        let countries: [Option]
-        let languages: [Option]
+        let countries: [SelectOption]
+        let languages: [SelectOption]
         let shownInLeague: Bool
         let isNew: Bool
     }
@@ -211,9 +209,9 @@ struct CommitteesController {
             action: action,
             values: values,
             errors: errors,
-            countries: Country.all.map { Option(value: $0.code, label: $0.name(in: language), selected: $0.code == country) }
+            countries: Country.all.map { SelectOption(value: $0.code, label: $0.name(in: language), selected: $0.code == country) }
                 .sorted { $0.label.compare($1.label, locale: language.locale) == .orderedAscending },
-            languages: Language.allCases.map { Option(value: $0.rawValue, label: $0.nativeName, selected: chosenLanguages.contains($0.rawValue)) },
+            languages: Language.allCases.map { SelectOption(value: $0.rawValue, label: $0.nativeName, selected: chosenLanguages.contains($0.rawValue)) },
             shownInLeague: shown,
             isNew: isNew
         )
@@ -241,7 +239,7 @@ struct CommitteesController {
             "admin-committees", titleKey: "admin_committees_title", path: "/admin/committees", context: context,
             body: ListBody(
                 committees: rows, hasCommittees: !rows.isEmpty,
-                petitions: petitions.enumerated().map { Option(value: String($1.id), label: $1.slug, selected: $0 == 0) },
+                petitions: petitions.enumerated().map { SelectOption(value: String($1.id), label: $1.slug, selected: $0 == 0) },
                 hasPetitions: petitions.count > 1,
                 form: form
             ),
@@ -260,6 +258,8 @@ struct CommitteesController {
             DashboardController.CountryRow(name: Country(code: code)?.name(in: language) ?? code, count: number(count))
         }
         let details = committee.details
+        let paperBatches = PaperController(services: services)
+            .batchRows(try await services.store.paperBatches(committeeID: committee.id), context)
         return try services.adminPage(
             "admin-committee", titleKey: "admin_committee_title", path: "/admin/committees", context: context,
             body: ShowBody(
@@ -277,6 +277,8 @@ struct CommitteesController {
                 shown: details.shownInLeague,
                 chart: DayChart(days: activity.confirmedByDay, language: language),
                 countries: countries,
+                paperBatches: paperBatches,
+                hasPaperBatches: !paperBatches.isEmpty,
                 form: form
             ),
             notice: notice, error: error, status: status

@@ -42,7 +42,7 @@ struct PaperController {
     struct UploadForm {
         let values: [String: String]
         let errors: [String: String]
-        let committees: [CommitteesController.Option]
+        let committees: [SelectOption]
         /// Whether to ask which committee: not for a coordinator, whose batches are their committee's.
         let choosesCommittee: Bool
         let limits: String
@@ -63,6 +63,8 @@ struct PaperController {
         let fileName: String
         let size: String
         let hash: String
+        /// Photographs are shown beside the rows, so the reviewer compares without downloading.
+        let isImage: Bool
     }
 
     struct ShowBody {
@@ -232,7 +234,7 @@ struct PaperController {
             values: values,
             errors: errors,
             committees: services.committees.all.map {
-                CommitteesController.Option(value: String($0.id), label: $0.details.name, selected: String($0.id) == chosen)
+                SelectOption(value: String($0.id), label: $0.details.name, selected: String($0.id) == chosen)
             },
             choosesCommittee: seesEveryBatch(member) && !services.committees.all.isEmpty,
             limits: services.renderer.catalogue.text(
@@ -252,17 +254,7 @@ struct PaperController {
         let batches = seesEveryBatch(member)
             ? try await services.store.paperBatches()
             : try await member.committeeID.asyncMap { try await services.store.paperBatches(committeeID: $0) } ?? []
-        let rows = batches.map { batch in
-            BatchRow(
-                id: batch.id,
-                committee: committeeName(batch.committeeID),
-                status: statusLabel(batch.status, context),
-                statusClass: batch.status.rawValue,
-                rows: number(batch.rowCount, context),
-                counted: batch.counted.map { number($0, context) },
-                submitted: batch.submittedAt.formatted(dateFormat(context))
-            )
-        }
+        let rows = batchRows(batches, context)
         return try services.adminPage(
             "admin-paper", titleKey: "admin_paper_title", path: "/admin/paper", context: context,
             body: ListBody(batches: rows, hasBatches: !rows.isEmpty, form: form),
@@ -300,7 +292,8 @@ struct PaperController {
                         path: "/admin/paper/\(batch.id)/scans/\(scan.position)",
                         fileName: scan.fileName,
                         size: scan.byteCount.formatted(.byteCount(style: .file).locale(language.locale)),
-                        hash: scan.contentHash
+                        hash: scan.contentHash,
+                        isImage: scan.mediaType != .pdf
                     )
                 },
                 rows: rows.map { row in
@@ -325,6 +318,21 @@ struct PaperController {
             ),
             notice: notice, error: error, status: status
         )
+    }
+
+    /// The batches as the list shows them; a committee's page shows its own the same way.
+    func batchRows(_ batches: [PaperBatch], _ context: VigilRequestContext) -> [BatchRow] {
+        batches.map { batch in
+            BatchRow(
+                id: batch.id,
+                committee: committeeName(batch.committeeID),
+                status: statusLabel(batch.status, context),
+                statusClass: batch.status.rawValue,
+                rows: number(batch.rowCount, context),
+                counted: batch.counted.map { number($0, context) },
+                submitted: batch.submittedAt.formatted(dateFormat(context))
+            )
+        }
     }
 
     // MARK: Words

@@ -5,11 +5,6 @@ import VigilStore
 /// The console's tracker page: the form that records a change, each State's status, and every
 /// entry ever recorded, newest first, internal notes marked as such.
 struct MechanismConsolePage {
-    struct Option {
-        let value: String
-        let label: String
-        let selected: Bool
-    }
 
     struct StateRow {
         let code: String
@@ -32,9 +27,9 @@ struct MechanismConsolePage {
     let values: [String: String]
     let errors: [String: String]
     let hasErrors: Bool
-    let countries: [Option]
-    let statuses: [Option]
-    let visibilities: [Option]
+    let countries: [SelectOption]
+    let statuses: [SelectOption]
+    let visibilities: [SelectOption]
     let summary: String
     let states: [StateRow]
     let history: [Entry]
@@ -55,11 +50,11 @@ struct MechanismConsolePage {
         let names = Dictionary(tracker.states.map { ($0.country.code, MechanismTracker.name(of: $0.country, words)) }) { first, _ in first }
         let sorted = tracker.states.sorted { names[$0.country.code, default: ""] < names[$1.country.code, default: ""] }
         countries = sorted.map {
-            Option(value: $0.country.code, label: names[$0.country.code, default: $0.country.code], selected: values["country"] == $0.country.code)
+            SelectOption(value: $0.country.code, label: names[$0.country.code, default: $0.country.code], selected: values["country"] == $0.country.code)
         }
-        statuses = AdvocacyStatus.allCases.map { Option(value: $0.rawValue, label: statusName($0), selected: values["status"] == $0.rawValue) }
+        statuses = AdvocacyStatus.allCases.map { SelectOption(value: $0.rawValue, label: statusName($0), selected: values["status"] == $0.rawValue) }
         visibilities = NoteVisibility.allCases.map {
-            Option(
+            SelectOption(
                 value: $0.rawValue,
                 label: words.text($0 == .public ? "admin_mechanism_note_public" : "admin_mechanism_note_internal"),
                 selected: values["visibility"] == $0.rawValue
