@@ -41,7 +41,6 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
-        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
     ],
     targets: [
         .target(
@@ -98,7 +97,6 @@ let package = Package(
                 .product(name: "Ink", package: "Ink"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "MultipartKit", package: "multipart-kit"),
             ],
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings
@@ -182,6 +180,7 @@ if fuzzing {
         harness("PaperFuzz", ["VigilCore"]),
         harness("ContentFuzz", ["VigilCore", "VigilStore"]),
         harness("ReceiptFuzz", ["VigilCore", "VigilWeb"]),
+        harness("UploadFuzz", ["VigilCore", "VigilWeb", .product(name: "NIOCore", package: "swift-nio")]),
         harness("DossierFuzz", [
             "VigilCore", "VigilWeb",
             .product(name: "Crypto", package: "swift-crypto"),

@@ -28,6 +28,8 @@ def main() -> int:
         f"SELECT confirmed_at / 86400000, COUNT(*) FROM signatures WHERE {counted} GROUP BY confirmed_at / 86400000"
     ).fetchall())
     stored_by_day = dict(db.execute("SELECT day, confirmed_count FROM daily_counts WHERE confirmed_count != 0").fetchall())
+    recount_by_channel = dict(db.execute(f"SELECT channel, COUNT(*) FROM signatures WHERE {counted} GROUP BY channel").fetchall())
+    stored_by_channel = dict(db.execute("SELECT channel, confirmed_count FROM channel_counts WHERE confirmed_count != 0").fetchall())
     integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
     problems = []
     rows = by_status.get("pending", 0) + by_status.get("confirmed", 0)
@@ -45,6 +47,8 @@ def main() -> int:
         problems.append("per-committee counters differ from a recount")
     if stored_by_day != recount_by_day:
         problems.append("per-day counters differ from a recount")
+    if stored_by_channel != recount_by_channel:
+        problems.append("per-channel counters differ from a recount")
     if integrity != "ok":
         problems.append(f"integrity_check: {integrity}")
     if problems:

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import NIOCore
 import Testing
 import VigilCore
 import VigilStore
@@ -109,6 +110,31 @@ struct PaperWebTests {
             fields[0] = ("csrf", "forged")
             let refused = try await browser.post("/admin/paper", fields: fields, files: [Self.sheet(app, ["A B,FR,Lyon,TODAY,"]), Self.scan])
             #expect(refused.status == .forbidden)
+            #expect(try await app.store.paperBatches().isEmpty)
+        }
+    }
+
+    @Test("a body that is not a well-formed multipart form is refused with 400, and the server goes on answering")
+    func malformedMultipart() async throws {
+        try await TestApp.with { app, client in
+            let browser = Browser(client)
+            try await browser.signIn(try await app.staff(.editor), app: app)
+            let boundary = "xyz"
+            var headers = HTTPFields()
+            headers[.contentType] = "multipart/form-data; boundary=\(boundary)"
+            let bodies: [[UInt8]] = [
+                Array("--xyz\r\nCon".utf8) + [0xAD] + Array(": x\r\n\r\nbody\r\n--xyz--\r\n".utf8),
+                Array("--xyz\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nnever closed".utf8),
+                Array("no delimiter at all".utf8),
+            ]
+            for body in bodies {
+                let answer = try await browser.send("/admin/paper", method: .post, headers: headers, body: ByteBuffer(bytes: body))
+                #expect(answer.status == .badRequest)
+            }
+            var plain = HTTPFields()
+            plain[.contentType] = "application/x-www-form-urlencoded"
+            #expect(try await browser.send("/admin/paper", method: .post, headers: plain, body: ByteBuffer(string: "csrf=x")).status == .badRequest)
+            #expect(try await browser.get("/admin/paper").status == .ok)
             #expect(try await app.store.paperBatches().isEmpty)
         }
     }

@@ -104,9 +104,14 @@ struct PaperController {
     }
 
     @Sendable func submit(request: Request, context: VigilRequestContext) async throws -> Response {
-        let upload = try MultipartForm(
-            try await request.body.collect(upTo: Self.maximumUploadBytes), contentType: request.headers[.contentType]
-        )
+        let body = try await request.body.collect(upTo: Self.maximumUploadBytes)
+        let upload: MultipartForm
+        do {
+            upload = try MultipartForm(body, contentType: request.headers[.contentType])
+        } catch {
+            // No browser sends such a body: there is no form to show again.
+            throw HTTPError(.badRequest)
+        }
         let fields = upload.textFields
         guard services.csrf.verify(token: fields[CSRFProtection.fieldName], secret: context.csrfSecret), !context.csrfSecretIsNew else {
             throw HTTPError(.forbidden)
