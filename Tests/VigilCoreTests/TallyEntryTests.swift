@@ -67,6 +67,20 @@ struct TallyEntryTests {
         #expect(TallyDay(Date(timeIntervalSince1970: 86_399)).daysSince1970 == 0)
     }
 
+    @Test("a day's ISO form is the calendar's for every day from 1970 to 2200, leap days and centuries included")
+    func isoDays() {
+        let format = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC") ?? .current).year().month().day()
+        var wrong: [String] = []
+        for days in UInt32(0)...UInt32(84_000) {
+            let day = TallyDay(daysSince1970: days)
+            let expected = day.date.formatted(format)
+            if day.iso != expected { wrong.append("\(days): \(day.iso) not \(expected)") }
+        }
+        #expect(wrong.isEmpty, "\(wrong.prefix(5))")
+        #expect(TallyDay(daysSince1970: 11_016).iso == "2000-02-29")
+        #expect(TallyDay(daysSince1970: 47_541).iso == "2100-03-01")
+    }
+
     @Test("totals: additions minus revocations plus reinstatements, broken down by what still counts")
     func totals() throws {
         let entries: [TallyEntry] = [

@@ -244,9 +244,26 @@ public struct TallyDay: Sendable, Hashable, Comparable, Codable {
     /// Midnight UTC at the start of the day.
     public var date: Date { Date(timeIntervalSince1970: Double(daysSince1970) * 86_400) }
 
-    /// `YYYY-MM-DD`.
+    /// `YYYY-MM-DD`, in the proleptic Gregorian calendar.
+    ///
+    /// Worked out with integers (Howard Hinnant's `civil_from_days`) rather than a date
+    /// formatter: the dossier writes one for every entry of the log, and a formatter made a
+    /// twentieth of the time it took to build.
     public var iso: String {
-        date.formatted(Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC") ?? .current).year().month().day())
+        let days = Int(daysSince1970) + 719_468
+        let era = days / 146_097
+        let dayOfEra = days - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func padded(_ value: Int, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(padded(year, 4))-\(padded(month, 2))-\(padded(day, 2))"
     }
 
     public static func < (lhs: TallyDay, rhs: TallyDay) -> Bool { lhs.daysSince1970 < rhs.daysSince1970 }

@@ -354,6 +354,7 @@ enum Migrations {
         Migrations.committees,
         Migrations.dailyCounts,
         Migrations.paperAndPartners,
+        Migrations.leafIndex,
     ]
 }
 
