@@ -67,6 +67,28 @@ struct TallyEntryTests {
         #expect(TallyDay(Date(timeIntervalSince1970: 86_399)).daysSince1970 == 0)
     }
 
+    @Test("a record's JSON line is byte for byte what JSONEncoder writes, for every kind of entry and channel")
+    func recordLine() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var entries: [TallyEntry] = TallyEntry.Channel.allCases.map { channel in
+            guard case .addition(var addition) = Self.addition() else { return Self.addition() }
+            addition.channel = channel
+            // A commitment whose base64 has `/` and `+`, which the encoder must not escape.
+            addition.commitment = [UInt8](repeating: 0xFF, count: 31) + [0xFB]
+            return .addition(addition)
+        }
+        entries += TallyEntry.Reason.allCases.map {
+            .revocation(TallyEntry.Revocation(reason: $0, day: TallyDay(daysSince1970: 20_701), leafIndex: UInt64(Int64.max)))
+        }
+        entries.append(.reinstatement(TallyEntry.Reinstatement(day: TallyDay(daysSince1970: 20_702), leafIndex: 0)))
+        for (index, entry) in entries.enumerated() {
+            let record = TallyEntryRecord(index: UInt64(index) * 1_000_003, entry: entry)
+            #expect(record.json == String(decoding: try encoder.encode(record), as: UTF8.self))
+            #expect(try JSONDecoder().decode(TallyEntryRecord.self, from: Data(record.json.utf8)) == record)
+        }
+    }
+
     @Test("a day's ISO form is the calendar's for every day from 1970 to 2200, leap days and centuries included")
     func isoDays() {
         let format = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC") ?? .current).year().month().day()

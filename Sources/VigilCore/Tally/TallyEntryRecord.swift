@@ -51,6 +51,32 @@ public struct TallyEntryRecord: Sendable, Equatable, Codable {
         }
     }
 
+    /// The record as one line of JSON with sorted keys: the same bytes a `JSONEncoder` with
+    /// `.sortedKeys` and `.withoutEscapingSlashes` writes, made directly because the dossier
+    /// writes one for every entry of the log. Every value is digits, hex, base64 or a fixed name,
+    /// so nothing needs escaping.
+    public var json: String {
+        var fields: [String] = []
+        func text(_ key: String, _ value: String?) {
+            if let value { fields.append("\"\(key)\":\"\(value)\"") }
+        }
+        func number(_ key: String, _ value: UInt64?) {
+            if let value { fields.append("\"\(key)\":\(value)") }
+        }
+        text("channel", channel)
+        text("commitment", commitment)
+        text("country", country)
+        text("day", day)
+        text("entry", entry)
+        number("index", index)
+        text("kind", kind)
+        number("leaf", leaf)
+        text("leaf_hash", leafHash)
+        text("reason", reason)
+        text("text_hash", textHash)
+        return "{" + fields.joined(separator: ",") + "}"
+    }
+
     /// The entry the canonical bytes hold, after checking that the spelled-out fields agree with them.
     public func decoded() throws(Problem) -> (entry: TallyEntry, bytes: [UInt8]) {
         guard let data = Data(base64Encoded: entry) else { throw Problem(index: index, reason: "`entry` is not base64") }

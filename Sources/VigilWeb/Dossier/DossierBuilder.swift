@@ -137,8 +137,7 @@ public struct DossierBuilder: Sendable {
                 let entry = try TallyEntry(bytes: stored.bytes)
                 totals.add(entry, stillCounted: revocations.isCounted(leaf: stored.index))
                 builder.append(leafHash: MerkleTree.leafHash(stored.bytes))
-                let line = try encoder.encode(TallyEntryRecord(index: stored.index, entry: entry))
-                try writer.write(line)
+                try writer.write(TallyEntryRecord(index: stored.index, entry: entry).json)
                 try writer.write(stored.index + 1 < size ? ",\n" : "\n")
             }
             progress(DossierProgress(step: "tally.json", done: builder.size, total: size))
