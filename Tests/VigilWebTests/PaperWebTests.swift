@@ -45,6 +45,8 @@ struct PaperWebTests {
             let page = try await coordinator.get(location)
             #expect(page.body.contains("Գոռ Սարգսյան"))
             #expect(page.body.contains("Waiting for review"))
+            // The language switcher stays on the batch.
+            #expect(page.body.contains("href=\"/hy\(String(location.prefix(while: { $0 != "?" })))\""))
             #expect(!page.body.contains("/review\""), "the coordinator has no review form")
             let batchPath = String(location.prefix(while: { $0 != "?" }))
             #expect(try await coordinator.get("/admin/committees/\(lyon.id)").body.contains("href=\"\(batchPath)\""))

@@ -261,7 +261,7 @@ struct CommitteesController {
         let paperBatches = PaperController(services: services)
             .batchRows(try await services.store.paperBatches(committeeID: committee.id), context)
         return try services.adminPage(
-            "admin-committee", titleKey: "admin_committee_title", path: "/admin/committees", context: context,
+            "admin-committee", titleKey: "admin_committee_title", path: "/admin/committees/\(committee.id)", context: context,
             body: ShowBody(
                 name: details.name,
                 place: PetitionPage.place(of: committee, in: language),

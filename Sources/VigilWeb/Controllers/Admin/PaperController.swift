@@ -279,7 +279,7 @@ struct PaperController {
         let isSubmitter = member?.id == batch.submittedBy
         let duplicates = rows.filter(\.isDuplicate).count
         return try services.adminPage(
-            "admin-paper-batch", titleKey: "admin_paper_batch_title", path: "/admin/paper", context: context,
+            "admin-paper-batch", titleKey: "admin_paper_batch_title", path: "/admin/paper/\(batch.id)", context: context,
             body: ShowBody(
                 id: batch.id,
                 status: statusLabel(batch.status, context),
