@@ -7,7 +7,7 @@ import VigilCore
 /// The one object that owns Vigil's database: it opens it, migrates it, and exposes named,
 /// consistent reads and writes. Signature writes go through its ``signatureWriter``.
 public final class Store: Sendable {
-    let connections: SQLiteConnections
+    let connections: any DatabaseConnections
     private let otherWritesLock = AsyncLock()
     let cipher: PersonalDataCipher
     let random: any RandomSource
@@ -28,6 +28,7 @@ public final class Store: Sendable {
     ///   - path: the database file; its folder must exist.
     ///   - cipher: seals signers' personal data; its key must be kept outside the database.
     ///   - settings: how signatures are written and confirmed.
+    ///   - durability: whether a commit waits for the disk (`synchronous=FULL`) or not (`NORMAL`).
     ///   - now: the clock, passed in so tests can move time.
     ///   - metrics: where the signature writer records its batch sizes; the process's metrics system by default.
     public static func openSQLite(
@@ -47,8 +48,45 @@ public final class Store: Sendable {
             synchronous: durability == .full ? .full : .normal,
             logger: logger
         )
+        return try await open(connections, cipher: cipher, settings: settings, random: random, now: now, metrics: metrics, logger: logger)
+    }
+
+    /// Connects to a PostgreSQL database and brings its schema up to date. Several servers may
+    /// open the same database at once: each claims its background work so none is done twice.
+    ///
+    /// - Parameters:
+    ///   - location: the server's URL and the schema to use.
+    ///   - durability: whether a commit waits for the server's disk (`synchronous_commit=on`) or not (`off`).
+    ///   - The others are as for ``openSQLite(path:cipher:settings:durability:readerCount:random:now:metrics:logger:)``.
+    public static func openPostgres(
+        _ location: PostgresLocation,
+        cipher: PersonalDataCipher,
+        settings: SigningSettings = SigningSettings(),
+        durability: Durability = .full,
+        readerCount: Int = 4,
+        random: some RandomSource = SystemRandomSource(),
+        now: @escaping @Sendable () -> Date = { Date() },
+        metrics: any MetricsFactory = MetricsSystem.factory,
+        logger: Logger = Logger(label: "vigil.store")
+    ) async throws -> Store {
+        let connections = try await PostgresConnections.open(
+            location, readerCount: readerCount, synchronousCommit: durability == .full, logger: logger
+        )
+        return try await open(connections, cipher: cipher, settings: settings, random: random, now: now, metrics: metrics, logger: logger)
+    }
+
+    /// Migrates the database behind `connections`, checks the master key against it, and starts the store.
+    private static func open(
+        _ connections: any DatabaseConnections,
+        cipher: PersonalDataCipher,
+        settings: SigningSettings,
+        random: some RandomSource,
+        now: @escaping @Sendable () -> Date,
+        metrics: any MetricsFactory,
+        logger: Logger
+    ) async throws -> Store {
         do {
-            try await Self.migrate(connections.otherWrites, logger: logger, now: now)
+            try await Self.migrate(connections.otherWrites, engine: connections.engine, logger: logger, now: now)
             if let recorded = try await Self.recordedKeyID(on: connections.otherWrites) {
                 guard recorded == cipher.keyID else { throw StoreError.wrongKey(recorded: recorded, given: cipher.keyID) }
             } else {
@@ -63,6 +101,7 @@ public final class Store: Sendable {
                 liveCounts: liveCounts,
                 writer: SignatureWriter(
                     database: connections.signatureWriter,
+                    engine: connections.engine,
                     cipher: cipher,
                     settings: settings,
                     random: random,
@@ -89,7 +128,7 @@ public final class Store: Sendable {
     }
 
     private init(
-        connections: SQLiteConnections,
+        connections: any DatabaseConnections,
         cipher: PersonalDataCipher,
         random: any RandomSource,
         liveCounts: LiveCounts,
@@ -127,8 +166,11 @@ public final class Store: Sendable {
         await connections.close()
     }
 
-    /// A read-only connection for queries.
+    /// A connection for queries.
     var reader: any SQLDatabase { connections.reader }
+
+    /// The database the store runs on.
+    public var engine: DatabaseEngine { connections.engine }
 
     /// Runs `body` with the connection for writes other than signatures, alone: no other task
     /// writes on that connection meanwhile.
@@ -140,7 +182,7 @@ public final class Store: Sendable {
     /// none of it.
     func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         try await write { database in
-            try await database.raw("BEGIN IMMEDIATE").run()
+            try await database.raw(SQLQueryString(engine.beginWriting)).run()
             do {
                 let result = try await body(database)
                 try await database.raw("COMMIT").run()

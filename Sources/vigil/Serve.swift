@@ -2,8 +2,8 @@ import ArgumentParser
 import Logging
 import VigilWeb
 
-/// `vigil serve`: runs the web server, the signature writer and the mail worker, as the only
-/// server on its data folder.
+/// `vigil serve`: runs the web server, the signature writer and the mail worker: the only server
+/// on its SQLite data folder, or one of several on a PostgreSQL database.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the petition server until interrupted (SIGINT or SIGTERM stop it gracefully)."
@@ -15,8 +15,10 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let settings = try await Settings.load(file: config)
         let logger = Settings.logger(level: settings.logLevel)
-        // Before the database is opened: a second server must not even migrate it.
-        let lock = try VigilServer.lockDataFolder(configuration: settings)
+        // Before the database is opened: a second server must not even migrate a SQLite file.
+        // Servers sharing a PostgreSQL database each have a data folder of their own (with the
+        // same keys), and coordinate through the database.
+        let lock = settings.databaseURL == nil ? try VigilServer.lockDataFolder(configuration: settings) : nil
         let server = try await VigilServer.build(configuration: settings, metrics: .bootstrapped(), logger: logger)
         try await server.run()
         withExtendedLifetime(lock) {}

@@ -9,7 +9,7 @@ import VigilTestSupport
 /// The real mail worker, on a real SQLite file, against a real SMTP server (aiosmtpd) that goes
 /// through an outage. The store's clock is the test's, so backoff delays pass at once; the SMTP
 /// timeouts are real and short.
-@Suite("Mail outages")
+@Suite("Mail outages", .onBothDatabases)
 struct MailOutageTests {
     static let settings = MailWorker.Settings(
         batchSize: 20, lease: .seconds(60), firstRetryDelay: .seconds(10), longestRetryDelay: .seconds(80), maximumAttempts: 10
@@ -164,20 +164,19 @@ struct MailOutageTests {
             }
             try #require(try server.messages().count == 1)
 
-            // The server starts again on the same SQLite file.
-            let restarted = try await Store.openSQLite(
-                path: test.folder.appendingPathComponent("vigil.sqlite").path,
-                cipher: PersonalDataCipher(masterKey: TestStore.masterKey),
-                durability: .normal,
-                now: { test.clock.now },
-                logger: TestStore.quietLogger
-            )
+            // The server starts again on the same database.
+            let restarted = try await test.open()
             do {
                 let second = try await MailWorkerTests.worker(restarted, transport: try Self.transport(port: server.port), settings: Self.settings)
                 #expect(try await second.deliverDueMail() == 0, "the lease keeps a second worker off while the first may still be sending")
                 test.clock.advance(by: 61)
                 #expect(try await second.deliverDueMail() == 1, "once the lease ran out, the message goes again")
 
+                // The test server may store a message a moment after it accepted it.
+                let stored = ContinuousClock.now + .seconds(20)
+                while try server.messages().count < 2 && ContinuousClock.now < stored {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
                 let received = try server.messages()
                 try #require(received.count == 2)
                 let entry = try #require(try await restarted.outboxEntries(limit: 10).first)

@@ -22,7 +22,7 @@ final class ScriptedTransport: MailTransport {
     }
 }
 
-@Suite("Mail worker")
+@Suite("Mail worker", .onBothDatabases)
 struct MailWorkerTests {
     static func worker(_ test: TestStore, transport: any MailTransport, maximumAttempts: Int = 12) async throws -> MailWorker {
         try await worker(test.store, transport: transport, settings: .init(firstRetryDelay: .seconds(30), maximumAttempts: maximumAttempts))

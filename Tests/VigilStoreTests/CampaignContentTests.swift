@@ -4,7 +4,7 @@ import VigilCore
 import VigilTestSupport
 @testable import VigilStore
 
-@Suite("Campaign content")
+@Suite("Campaign content", .onBothDatabases)
 struct CampaignContentTests {
     @Test("the default campaign loads with its petition, 23 detainees and the 57 OSCE states")
     func defaultCampaign() async throws {

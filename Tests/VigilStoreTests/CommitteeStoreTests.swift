@@ -4,7 +4,7 @@ import VigilCore
 import VigilTestSupport
 @testable import VigilStore
 
-@Suite("Committees in the store")
+@Suite("Committees in the store", .onBothDatabases)
 struct CommitteeStoreTests {
     static let audit = AuditRecord(staffID: nil, actor: "test", action: "")
 

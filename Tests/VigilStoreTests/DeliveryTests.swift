@@ -4,7 +4,7 @@ import VigilCore
 import VigilTestSupport
 @testable import VigilStore
 
-@Suite("Delivery tracking")
+@Suite("Delivery tracking", .onBothDatabases)
 struct DeliveryTests {
     static let staff = AuditRecord(staffID: nil, actor: "test", action: "")
 

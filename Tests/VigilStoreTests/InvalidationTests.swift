@@ -5,7 +5,7 @@ import VigilCore
 import VigilTestSupport
 @testable import VigilStore
 
-@Suite("Bulk invalidation")
+@Suite("Bulk invalidation", .onBothDatabases)
 struct InvalidationTests {
     static let staff = AuditRecord(staffID: nil, actor: "admin@example.org", action: "signatures.invalidated")
 

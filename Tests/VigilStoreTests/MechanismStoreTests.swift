@@ -4,7 +4,7 @@ import VigilCore
 import VigilTestSupport
 @testable import VigilStore
 
-@Suite("Moscow Mechanism store")
+@Suite("Moscow Mechanism store", .onBothDatabases)
 struct MechanismStoreTests {
     static let audit = AuditRecord(staffID: nil, actor: "test", action: "")
 

@@ -4,19 +4,18 @@ import VigilCore
 import VigilTestSupport
 @testable import VigilStore
 
-@Suite("Migrations")
+@Suite("Migrations", .onBothDatabases)
 struct MigrationTests {
     @Test("reopening a migrated database applies nothing twice and keeps the data")
     func reopen() async throws {
         let test = try await TestStore.make()
-        let path = test.folder.appendingPathComponent("vigil.sqlite").path
         let request = try await test.request(email: "keep@example.org")
         _ = try await test.store.signatureWriter.sign(request)
         test.store.signatureWriter.stopAccepting()
         _ = try? await test.writerTask.value
         await test.store.close()
 
-        let reopened = try await Store.openSQLite(path: path, cipher: PersonalDataCipher(masterKey: TestStore.masterKey))
+        let reopened = try await test.open()
         let petition = try #require(try await reopened.petition(slug: "osce-moscow-mechanism"))
         #expect(try await reopened.recount(petitionID: petition.id).pending == 1)
         #expect(try await reopened.hasContent())
@@ -28,7 +27,6 @@ struct MigrationTests {
     func newerSchema() async throws {
         let test = try await TestStore.make(loadContent: false)
         defer { try? FileManager.default.removeItem(at: test.folder) }
-        let path = test.folder.appendingPathComponent("vigil.sqlite").path
         try await test.store.connections.otherWrites.raw(
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)"
         ).run()
@@ -37,7 +35,7 @@ struct MigrationTests {
         await test.store.close()
 
         await #expect {
-            try await Store.openSQLite(path: path, cipher: PersonalDataCipher(masterKey: TestStore.masterKey))
+            try await test.open()
         } throws: { error in
             "\(error)".contains("newer than this build")
         }

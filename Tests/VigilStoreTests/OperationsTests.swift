@@ -7,7 +7,7 @@ import VigilTestSupport
 
 @Suite("Operations: readiness, states, backups, the data folder lock, batch sizes")
 struct OperationsTests {
-    @Test("ready while the database answers with this build's schema; not when it is ahead or closed")
+    @Test("ready while the database answers with this build's schema; not when it is ahead or closed", .onBothDatabases)
     func readiness() async throws {
         let test = try await TestStore.make()
         #expect(await test.store.readiness() == .ready)
@@ -24,7 +24,7 @@ struct OperationsTests {
         #expect(await test.store.readiness() == .unreachable)
     }
 
-    @Test("signature states are counted in one query, with revoked signatures under their reason")
+    @Test("signature states are counted in one query, with revoked signatures under their reason", .onBothDatabases)
     func signatureStates() async throws {
         try await TestStore.with { test in
             let writer = test.store.signatureWriter

@@ -4,7 +4,7 @@ import VigilCore
 import VigilTestSupport
 @testable import VigilStore
 
-@Suite("Outbox")
+@Suite("Outbox", .onBothDatabases)
 struct OutboxTests {
     @Test("claimed mail is leased; a lapsed lease makes it due again; sent mail loses its payload")
     func leaseAndSend() async throws {

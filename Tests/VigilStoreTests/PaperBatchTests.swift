@@ -4,7 +4,7 @@ import VigilCore
 import VigilTestSupport
 @testable import VigilStore
 
-@Suite("Paper batches in the store")
+@Suite("Paper batches in the store", .onBothDatabases)
 struct PaperBatchTests {
     static let pdf = try! PaperScan(fileName: "sheet 1.pdf", content: Data("%PDF-1.7\n% a scanned sheet\n".utf8))
 

@@ -4,7 +4,7 @@ import VigilCore
 import VigilTestSupport
 @testable import VigilStore
 
-@Suite("Partner sites in the store")
+@Suite("Partner sites in the store", .onBothDatabases)
 struct PartnerStoreTests {
     static let audit = AuditRecord(staffID: 1, actor: "admin@example.org", action: "")
 

@@ -4,7 +4,7 @@ import VigilCore
 import VigilTestSupport
 @testable import VigilStore
 
-@Suite("Privacy")
+@Suite("Privacy", .onBothDatabases)
 struct PrivacyTests {
     static func closedPetition(_ test: TestStore) async throws -> Petition {
         let petition = try await test.petition()
@@ -54,12 +54,12 @@ struct PrivacyTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-rotate-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("vigil.sqlite").path
+        let location = TestStore.Location.fresh(in: folder)
         let oldKey = [UInt8](repeating: 1, count: 32)
         let newKey = [UInt8](repeating: 2, count: 32)
         let clock = TestClock()
 
-        let store = try await Store.openSQLite(path: path, cipher: PersonalDataCipher(masterKey: oldKey), now: { clock.now }, logger: TestStore.quietLogger)
+        let store = try await location.open(cipher: PersonalDataCipher(masterKey: oldKey), now: { clock.now })
         try await store.importContent(try CampaignContent.load(from: TestStore.contentFolder))
         let writerTask = Task { try await store.signatureWriter.run() }
         let petition = try #require(try await store.petition(slug: "osce-moscow-mechanism"))
@@ -79,9 +79,9 @@ struct PrivacyTests {
         await store.close()
 
         await #expect(throws: StoreError.self) {
-            try await Store.openSQLite(path: path, cipher: PersonalDataCipher(masterKey: oldKey), logger: TestStore.quietLogger)
+            try await location.open(cipher: PersonalDataCipher(masterKey: oldKey))
         }
-        let reopened = try await Store.openSQLite(path: path, cipher: PersonalDataCipher(masterKey: newKey), logger: TestStore.quietLogger)
+        let reopened = try await location.open(cipher: PersonalDataCipher(masterKey: newKey))
         let records = try await reopened.signatures(email: EmailAddress("lilit@example.org"))
         #expect(records.map(\.name) == ["Lilit Sargsyan"])
         #expect(try await reopened.signatureRecord(manageToken: oldManage) == nil)

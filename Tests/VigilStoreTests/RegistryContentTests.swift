@@ -4,7 +4,7 @@ import VigilCore
 import VigilTestSupport
 @testable import VigilStore
 
-@Suite("Registry content")
+@Suite("Registry content", .onBothDatabases)
 struct RegistryContentTests {
     @Test("every fact of the 23 profiles is cited to a known source, or is a name marked unsourced")
     func everyFactSourced() async throws {

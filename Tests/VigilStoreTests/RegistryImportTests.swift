@@ -4,7 +4,7 @@ import VigilCore
 import VigilTestSupport
 @testable import VigilStore
 
-@Suite("Registry import and export")
+@Suite("Registry import and export", .onBothDatabases)
 struct RegistryImportTests {
     @Test("the first import keeps a revision of every record, by content-import, with nothing before")
     func firstRevisions() async throws {

@@ -5,7 +5,7 @@ import VigilCore
 import VigilTestSupport
 @testable import VigilStore
 
-@Suite("Seeding made-up signatures for benchmarks")
+@Suite("Seeding made-up signatures for benchmarks", .onBothDatabases)
 struct SeedingTests {
     @Test("seeded signatures are counted, numbered and logged as confirmed ones are, over several batches")
     func seeded() async throws {

@@ -41,7 +41,7 @@ extension TestStore {
     }
 }
 
-@Suite("Tally log")
+@Suite("Tally log", .onBothDatabases)
 struct TallyLogTests {
     static let key = (try? TallyLogKey(rawRepresentation: [UInt8](repeating: 5, count: 32)))
 
@@ -225,7 +225,6 @@ struct TallyLogTests {
     @Test("signatures confirmed before the log existed are added to it when the store opens")
     func backfill() async throws {
         let test = try await TestStore.make()
-        let path = test.folder.appendingPathComponent("vigil.sqlite").path
         try await test.signAndConfirm("old1@example.org")
         try await test.signAndConfirm("old2@example.org", country: "AM")
         // As a database from before the log: no entries, no leaves.
@@ -240,9 +239,7 @@ struct TallyLogTests {
         _ = try? await test.writerTask.value
         await test.store.close()
 
-        let reopened = try await Store.openSQLite(
-            path: path, cipher: PersonalDataCipher(masterKey: TestStore.masterKey), logger: TestStore.quietLogger
-        )
+        let reopened = try await test.open()
         let petitionID = try #require(try await reopened.petition(slug: "osce-moscow-mechanism")).id
         let size = try await reopened.tallySize(petitionID: petitionID)
         let entries = try await reopened.tallyEntries(petitionID: petitionID, range: 0..<size).map { try TallyEntry(bytes: $0.bytes) }

@@ -16,13 +16,54 @@ public final class TestClock: Sendable {
     }
 }
 
-/// A store on a fresh SQLite file in a temporary folder, loaded with the repository's
-/// `Content/`, with its signature writer running.
+/// A store on a fresh database (a SQLite file in a temporary folder, or a schema of its own on
+/// PostgreSQL, as ``TestDatabase/current`` says), loaded with the repository's `Content/`, with
+/// its signature writer running.
 public struct TestStore: Sendable {
     public let store: Store
     public let folder: URL
+    /// Where the data is: reopen it with ``open(cipher:settings:now:)``.
+    public let location: Location
     public let clock: TestClock
     public let writerTask: Task<Void, any Error>
+
+    /// A test store's database.
+    public enum Location: Sendable {
+        case sqlite(path: String)
+        case postgres(PostgresLocation)
+
+        /// A new, empty database of the kind the running test asks for.
+        public static func fresh(in folder: URL) -> Location {
+            switch TestDatabase.current {
+            case .sqlite: .sqlite(path: folder.appendingPathComponent("vigil.sqlite").path)
+            case .postgres(let url): .postgres(PostgresLocation(url: url, schema: TestDatabase.freshSchemaName()))
+            }
+        }
+
+        /// Opens (and migrates) the database.
+        public func open(
+            cipher: PersonalDataCipher,
+            settings: SigningSettings = SigningSettings(),
+            durability: Store.Durability = .normal,
+            now: @escaping @Sendable () -> Date = { Date() }
+        ) async throws -> Store {
+            switch self {
+            case .sqlite(let path):
+                try await Store.openSQLite(
+                    path: path, cipher: cipher, settings: settings, durability: durability, now: now, logger: TestStore.quietLogger
+                )
+            case .postgres(let location):
+                try await Store.openPostgres(
+                    location, cipher: cipher, settings: settings, durability: durability, now: now, logger: TestStore.quietLogger
+                )
+            }
+        }
+
+        /// Removes what is left of the database.
+        public func remove() async {
+            if case .postgres(let location) = self { await TestDatabase.dropSchema(location.schema, url: location.url) }
+        }
+    }
 
     public static let masterKey = [UInt8](repeating: 7, count: PersonalDataCipher.masterKeyByteCount)
     public static var repositoryRoot: URL {
@@ -62,20 +103,22 @@ public struct TestStore: Sendable {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let clock = TestClock()
-        let store = try await Store.openSQLite(
-            path: folder.appendingPathComponent("vigil.sqlite").path,
-            cipher: PersonalDataCipher(masterKey: masterKey),
-            settings: settings,
-            durability: durability,
-            now: { clock.now },
-            logger: quietLogger
+        let location = Location.fresh(in: folder)
+        let store = try await location.open(
+            cipher: PersonalDataCipher(masterKey: masterKey), settings: settings, durability: durability, now: { clock.now }
         )
         if loadContent {
-            try await store.importContent(try CampaignContent.load(from: content ?? contentFolder))
+            do {
+                try await store.importContent(try CampaignContent.load(from: content ?? contentFolder))
+            } catch {
+                await store.close()
+                await location.remove()
+                throw error
+            }
         }
         let writer = store.signatureWriter
         let writerTask = Task { try await writer.run() }
-        return TestStore(store: store, folder: folder, clock: clock, writerTask: writerTask)
+        return TestStore(store: store, folder: folder, location: location, clock: clock, writerTask: writerTask)
     }
 
     /// Runs `body` with a fresh store and always shuts it down afterwards, even when `body` throws.
@@ -101,7 +144,19 @@ public struct TestStore: Sendable {
         store.signatureWriter.stopAccepting()
         _ = try? await writerTask.value
         await store.close()
+        await location.remove()
         try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// Opens the test's database once more, as a restarted server would (stop the first store
+    /// or its writer first where the test needs it stopped).
+    public func open(
+        cipher: PersonalDataCipher = PersonalDataCipher(masterKey: TestStore.masterKey),
+        settings: SigningSettings = SigningSettings(),
+        now: (@Sendable () -> Date)? = nil
+    ) async throws -> Store {
+        let clock = clock
+        return try await location.open(cipher: cipher, settings: settings, now: now ?? { clock.now })
     }
 
     /// The campaign's petition.

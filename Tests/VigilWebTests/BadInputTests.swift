@@ -7,7 +7,7 @@ import VigilCore
 import VigilStore
 @testable import VigilWeb
 
-@Suite("Bad input")
+@Suite("Bad input", .onBothDatabases)
 struct BadInputTests {
     struct Case: Sendable, CustomTestStringConvertible {
         let label: String

@@ -7,7 +7,7 @@ import VigilStore
 import VigilTestSupport
 @testable import VigilWeb
 
-@Suite("Charts and maps")
+@Suite("Charts and maps", .onBothDatabases)
 struct ChartsTests {
     static let today: Int64 = 20_700
 

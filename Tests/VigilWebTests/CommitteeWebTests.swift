@@ -7,7 +7,7 @@ import VigilStore
 import VigilTestSupport
 @testable import VigilWeb
 
-@Suite("Committees on the web")
+@Suite("Committees on the web", .onBothDatabases)
 struct CommitteeWebTests {
     static let audit = AuditRecord(staffID: nil, actor: "test", action: "")
 

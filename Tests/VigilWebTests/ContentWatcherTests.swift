@@ -6,7 +6,7 @@ import VigilStore
 @testable import VigilWeb
 import VigilTestSupport
 
-@Suite("Content changed under a running server")
+@Suite("Content changed under a running server", .onBothDatabases)
 struct ContentWatcherTests {
     @Test("a registry imported beside the running server shows on its pages at the next look, petition page included")
     func registryReloads() async throws {

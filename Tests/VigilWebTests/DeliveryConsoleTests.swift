@@ -6,7 +6,7 @@ import VigilCore
 @testable import VigilStore
 @testable import VigilWeb
 
-@Suite("Delivery console")
+@Suite("Delivery console", .onBothDatabases)
 struct DeliveryConsoleTests {
     static let slug = "osce-moscow-mechanism"
     static let deliveries = "/admin/petitions/osce-moscow-mechanism/deliveries"

@@ -6,7 +6,7 @@ import VigilStore
 import ZIPFoundation
 @testable import VigilWeb
 
-@Suite("Delivery dossier")
+@Suite("Delivery dossier", .onBothDatabases)
 struct DossierTests {
     /// Builds a dossier of the demo campaign with a few signatures: two named publicly, one
     /// withdrawn, one invalidated and counted again.

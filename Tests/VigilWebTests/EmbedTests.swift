@@ -6,7 +6,7 @@ import VigilCore
 import VigilStore
 @testable import VigilWeb
 
-@Suite("Counter card for other sites")
+@Suite("Counter card for other sites", .onBothDatabases)
 struct EmbedTests {
     @Test("the card shows the live count, may be framed by any site, sets no cookie, and opens the petition in a new tab")
     func card() async throws {

@@ -9,7 +9,7 @@ import VigilStore
 /// Strings an attacker would type, put through every signer field that some page shows: the
 /// form shown again, the signer's own page, the console's lookup and moderation pages, and the
 /// petition page once staff approve. Every page must show them as text.
-@Suite("Hostile input")
+@Suite("Hostile input", .onBothDatabases)
 struct HostileInputTests {
     static let hostile = [
         "<script>alert(1)</script>",

@@ -6,7 +6,7 @@ import VigilCore
 import VigilStore
 @testable import VigilWeb
 
-@Suite("Setting signatures aside, and withdrawing")
+@Suite("Setting signatures aside, and withdrawing", .onBothDatabases)
 struct InvalidationWebTests {
     /// Signs from a client address and confirms through the e-mail; returns the signer's manage link path.
     @discardableResult

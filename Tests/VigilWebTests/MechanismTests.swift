@@ -7,7 +7,7 @@ import VigilTestSupport
 @testable import VigilStore
 @testable import VigilWeb
 
-@Suite("Moscow Mechanism tracker")
+@Suite("Moscow Mechanism tracker", .onBothDatabases)
 struct MechanismTests {
     static let console = "/admin/mechanism"
 

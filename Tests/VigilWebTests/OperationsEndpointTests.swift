@@ -4,7 +4,7 @@ import Testing
 import VigilStore
 @testable import VigilWeb
 
-@Suite("Operations endpoints: /healthz, /readyz, /metrics")
+@Suite("Operations endpoints: /healthz, /readyz, /metrics", .onBothDatabases)
 struct OperationsEndpointTests {
     static let token = "0123456789abcdef0123456789abcdef"
 

@@ -29,7 +29,7 @@ final class RefusingTransport: MailTransport {
     }
 }
 
-@Suite("Outgoing e-mail in the console")
+@Suite("Outgoing e-mail in the console", .onBothDatabases)
 struct OutboxConsoleTests {
     /// Runs `body` with an app whose mail server refuses `refused`, and the transport to change that.
     static func with(

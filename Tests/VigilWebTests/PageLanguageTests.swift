@@ -5,7 +5,7 @@ import Testing
 import VigilCore
 @testable import VigilWeb
 
-@Suite("Page language")
+@Suite("Page language", .onBothDatabases)
 struct PageLanguageTests {
     static let petition = "/petitions/osce-moscow-mechanism"
     static let titles: [Language: String] = [

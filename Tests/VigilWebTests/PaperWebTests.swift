@@ -8,7 +8,7 @@ import VigilStore
 import VigilTestSupport
 @testable import VigilWeb
 
-@Suite("Paper batches on the web")
+@Suite("Paper batches on the web", .onBothDatabases)
 struct PaperWebTests {
     static let scan = Browser.File(field: "scans", name: "sheet-1.pdf", content: Array("%PDF-1.7\n% one scanned sheet\n".utf8))
 

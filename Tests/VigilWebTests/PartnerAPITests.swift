@@ -8,7 +8,7 @@ import VigilStore
 import VigilTestSupport
 @testable import VigilWeb
 
-@Suite("The partner API")
+@Suite("The partner API", .onBothDatabases)
 struct PartnerAPITests {
     static let path = "/api/v1/petitions/osce-moscow-mechanism/signatures"
 

@@ -5,7 +5,7 @@ import Testing
 import VigilCore
 @testable import VigilWeb
 
-@Suite("Petition JSON")
+@Suite("Petition JSON", .onBothDatabases)
 struct PetitionAPITests {
     @Test("the petition document has the UK petitions API's shape, the goal and the external tallies")
     func petitionDocument() async throws {

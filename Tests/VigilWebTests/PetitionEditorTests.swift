@@ -6,7 +6,7 @@ import VigilCore
 @testable import VigilStore
 @testable import VigilWeb
 
-@Suite("Petition editor")
+@Suite("Petition editor", .onBothDatabases)
 struct PetitionEditorTests {
     static let slug = "osce-moscow-mechanism"
 

@@ -5,7 +5,7 @@ import Testing
 import VigilCore
 @testable import VigilWeb
 
-@Suite("Petition page")
+@Suite("Petition page", .onBothDatabases)
 struct PetitionPageTests {
     @Test("the page says what is asked, of whom, how far from the goal, and whom it is about")
     func content() async throws {

@@ -5,7 +5,7 @@ import Testing
 import VigilCore
 @testable import VigilWeb
 
-@Suite("Registry open data")
+@Suite("Registry open data", .onBothDatabases)
 struct RegistryAPITests {
     static func json(_ page: Browser.Page) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(page.body.utf8)) as? [String: Any])

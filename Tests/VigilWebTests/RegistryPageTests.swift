@@ -5,7 +5,7 @@ import Testing
 import VigilCore
 @testable import VigilWeb
 
-@Suite("Registry pages")
+@Suite("Registry pages", .onBothDatabases)
 struct RegistryPageTests {
     @Test("the list groups everyone by category with counts, and says how long each has been held")
     func list() async throws {

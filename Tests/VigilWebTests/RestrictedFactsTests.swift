@@ -8,7 +8,7 @@ import VigilTestSupport
 
 /// A campaign in which one person has a restricted fact of every kind and another is
 /// unpublished: none of it may reach any public output.
-@Suite("Restricted facts")
+@Suite("Restricted facts", .onBothDatabases)
 struct RestrictedFactsTests {
     /// Texts that exist only in restricted facts or in the unpublished record.
     static let secrets = ["RESTRICTED", "Zzsecretname", "Ramazanov", "Melikset", "Pashayan", "restricted-source"]

@@ -6,7 +6,7 @@ import VigilCore
 import VigilStore
 @testable import VigilWeb
 
-@Suite("Signature review")
+@Suite("Signature review", .onBothDatabases)
 struct SignatureReviewTests {
     @Test("staff find a signature by any spelling of its address; the search is audited without the address")
     func findByEmail() async throws {

@@ -7,7 +7,7 @@ import VigilCore
 import VigilStore
 @testable import VigilWeb
 
-@Suite("Signing and confirming")
+@Suite("Signing and confirming", .onBothDatabases)
 struct SigningFlowTests {
     @Test("sign, read the link from the e-mail, open it (nothing counted yet), press the button, see the thanks and the count go up")
     func wholeFlow() async throws {

@@ -6,7 +6,7 @@ import VigilCore
 import VigilStore
 @testable import VigilWeb
 
-@Suite("Signatures that look automated")
+@Suite("Signatures that look automated", .onBothDatabases)
 struct SigningGuardTests {
     static func held(_ app: TestApp) async throws -> [String] {
         try await app.store.heldSignatures(petitionID: app.petition().id, limit: 100).compactMap(\.holdReason).sorted()

@@ -6,7 +6,7 @@ import VigilCore
 import VigilStore
 @testable import VigilWeb
 
-@Suite("Staff access")
+@Suite("Staff access", .onBothDatabases)
 struct StaffAccessTests {
     /// Every console route and the permission it needs. Written out here, apart from the app's
     /// own tables, so that a route the app forgets to protect fails this test.

@@ -6,7 +6,7 @@ import VigilCore
 @testable import VigilStore
 @testable import VigilWeb
 
-@Suite("Staff sign-in")
+@Suite("Staff sign-in", .onBothDatabases)
 struct StaffSignInTests {
     @Test("an admin created from the command line sets a password, enrols a second factor and reaches the console")
     func setupFromLink() async throws {

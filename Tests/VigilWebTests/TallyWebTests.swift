@@ -8,7 +8,7 @@ import VigilCore
 @testable import VigilStore
 @testable import VigilWeb
 
-@Suite("Tally log on the web: receipts, /verify and the API")
+@Suite("Tally log on the web: receipts, /verify and the API", .onBothDatabases)
 struct TallyWebTests {
     @Test("the thank-you page and the receipt e-mail give the leaf hash and nonce, and /verify confirms them")
     func receiptVerifies() async throws {

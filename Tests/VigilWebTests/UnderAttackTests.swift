@@ -6,7 +6,7 @@ import VigilCore
 import VigilStore
 @testable import VigilWeb
 
-@Suite("Under attack: the sign form's proof of work")
+@Suite("Under attack: the sign form's proof of work", .onBothDatabases)
 struct UnderAttackTests {
     static let petitionPath = "/petitions/osce-moscow-mechanism"
 

@@ -7,7 +7,7 @@ import VigilStore
 @testable import VigilWeb
 import VigilTestSupport
 
-@Suite("Updates and the signer's own page")
+@Suite("Updates and the signer's own page", .onBothDatabases)
 struct UpdatesTests {
     /// Signs and confirms; returns the signer's manage link path from the confirmation e-mail.
     static func confirmedSigner(_ app: TestApp, _ client: any TestClientProtocol, email: String, keepInformed: Bool) async throws -> String? {

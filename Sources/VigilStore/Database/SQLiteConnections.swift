@@ -12,7 +12,7 @@ import Synchronization
 /// Each connection has its own single-thread pool. sqlite-nio runs a connection's statements
 /// on whichever pool thread is free; with more than one thread a read issued right after a
 /// commit was seen to miss it, and one thread is faster as well (see docs/decisions.md).
-final class SQLiteConnections: Sendable {
+final class SQLiteConnections: DatabaseConnections {
     /// How hard SQLite works to make a commit durable before it returns.
     enum Synchronous: String, Sendable {
         /// fsync on every commit: nothing acknowledged is lost even on power failure.
@@ -21,6 +21,7 @@ final class SQLiteConnections: Sendable {
         case normal = "NORMAL"
     }
 
+    let engine = DatabaseEngine.sqlite
     let signatureWriter: any SQLDatabase
     let otherWrites: any SQLDatabase
     private let readers: [any SQLDatabase]
@@ -89,7 +90,6 @@ final class SQLiteConnections: Sendable {
         return SQLiteConnections(connections: connections, threadPools: pools, logger: logger)
     }
 
-    /// A read-only connection, taken in turn so reads spread over all of them.
     var reader: any SQLDatabase {
         let turn = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
         return readers[Int(turn % UInt(readers.count))]

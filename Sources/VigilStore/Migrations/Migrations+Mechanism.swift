@@ -22,14 +22,8 @@ extension Migrations {
             )
             """,
             "CREATE INDEX advocacy_entries_by_country ON advocacy_entries (country, id)",
-            """
-            CREATE TRIGGER advocacy_entries_no_update BEFORE UPDATE ON advocacy_entries
-            BEGIN SELECT RAISE(ABORT, 'advocacy entries cannot be changed'); END
-            """,
-            """
-            CREATE TRIGGER advocacy_entries_no_delete BEFORE DELETE ON advocacy_entries
-            BEGIN SELECT RAISE(ABORT, 'advocacy entries cannot be changed'); END
-            """,
-        ]
+        ] + MigrationStatement.refusingChanges(
+            to: "advocacy_entries", trigger: "advocacy_entries", message: "advocacy entries cannot be changed"
+        )
     )
 }

@@ -306,15 +306,11 @@ enum Migrations {
                     client_hash TEXT
                 )
                 """,
+            ]
                 // The audit log is append-only: the database itself refuses to change or delete a row.
-                """
-                CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-                BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END
-                """,
-                """
-                CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-                BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END
-                """,
+                + [MigrationStatement.refuseChangeFunction]
+                + MigrationStatement.refusingChanges(to: "audit_log", trigger: "audit_log", message: "the audit log cannot be changed")
+                + [
                 """
                 CREATE TABLE updates (
                     id INTEGER PRIMARY KEY,

@@ -7,11 +7,26 @@ extension Store {
     public static var schemaVersion: Int { Migrations.all.last?.version ?? 0 }
 
     /// Applies every migration not yet recorded in `schema_migrations`, each in its own transaction.
-    static func migrate(_ database: any SQLDatabase, logger: Logger, now: () -> Date) async throws {
+    static func migrate(_ database: any SQLDatabase, engine: DatabaseEngine, logger: Logger, now: () -> Date) async throws {
+        guard let lock = engine.migrationLock else {
+            return try await applyMigrations(database, engine: engine, logger: logger, now: now)
+        }
+        try await database.raw(SQLQueryString(lock.take)).run()
+        do {
+            try await applyMigrations(database, engine: engine, logger: logger, now: now)
+        } catch {
+            try? await database.raw(SQLQueryString(lock.release)).run()
+            throw error
+        }
+        try await database.raw(SQLQueryString(lock.release)).run()
+    }
+
+    private static func applyMigrations(_ database: any SQLDatabase, engine: DatabaseEngine, logger: Logger, now: () -> Date) async throws {
+        // The version is given, never numbered by the database.
         try await database.raw(
             """
             CREATE TABLE IF NOT EXISTS schema_migrations (
-                version INTEGER PRIMARY KEY,
+                version BIGINT PRIMARY KEY,
                 name TEXT NOT NULL,
                 applied_at BIGINT NOT NULL
             )
@@ -28,10 +43,11 @@ extension Store {
             )
         }
         for migration in Migrations.all where !applied.contains(migration.version) {
-            try await database.raw("BEGIN IMMEDIATE").run()
+            try await database.raw(SQLQueryString(engine.beginWriting)).run()
             do {
                 for statement in migration.statements {
-                    try await database.raw(SQLQueryString(statement)).run()
+                    guard let text = engine.schema(statement) else { continue }
+                    try await database.raw(SQLQueryString(text)).run()
                 }
                 try await database.raw(
                     """

@@ -25,6 +25,8 @@ extension Store {
     public func claimDueMail(limit: Int, lease: Duration) async throws -> [OutboxMessage] {
         let nowMS = now().storedMilliseconds
         let leaseUntil = nowMS + Int64(lease.components.seconds * 1000)
+        // Several servers may share one PostgreSQL: each passes over the rows another is claiming,
+        // so a message is leased to one of them.
         let rows = try await write { try await $0.raw(
             """
             UPDATE outbox SET status = 'sending', lease_until = \(bind: leaseUntil)
@@ -34,6 +36,7 @@ extension Store {
                    OR (status = 'sending' AND lease_until < \(bind: nowMS))
                 ORDER BY next_attempt_at, id
                 LIMIT \(bind: limit)
+            """ + SQLQueryString(engine.claimingRows) + """
             )
             RETURNING id, kind, language, recipient, payload, attempts, message_id
             """

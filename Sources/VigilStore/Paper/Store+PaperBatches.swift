@@ -144,7 +144,7 @@ extension Store {
         on database: any SQLDatabase
     ) async throws -> (counted: Int, duplicates: Int) {
         let atMS = moment.storedMilliseconds
-        var tally = TallyAppender(database: database)
+        var tally = TallyAppender(database: database, engine: engine)
         try await tally.load(petitionIDs: [petitionID])
         var changes = SignatureWriter.CounterChanges()
         var values: [SQLQueryString] = []

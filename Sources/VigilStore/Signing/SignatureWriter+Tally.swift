@@ -254,7 +254,7 @@ extension SignatureWriter {
     func appendMissingLeaves() async throws -> Int {
         var total = 0
         while true {
-            try await database.raw("BEGIN IMMEDIATE").run()
+            try await database.raw(SQLQueryString(engine.beginWriting)).run()
             do {
                 let rows = try await database.raw(
                     """
@@ -267,7 +267,7 @@ extension SignatureWriter {
                     try await database.raw("COMMIT").run()
                     return total
                 }
-                var tally = TallyAppender(database: database)
+                var tally = TallyAppender(database: database, engine: engine)
                 try await tally.load(petitionIDs: try rows.map { try $0.decode(column: "petition_id", as: Int64.self) })
                 var leaves: [(id: Int64, leaf: UInt64, sealedNonce: Data)] = []
                 for row in rows {

@@ -14,6 +14,7 @@ import VigilCore
 /// once, under heavy load one commit (and one fsync) serves hundreds.
 public final class SignatureWriter: Service, Sendable {
     let database: any SQLDatabase
+    let engine: DatabaseEngine
     let cipher: PersonalDataCipher
     private let settings: SigningSettings
     let random: any RandomSource
@@ -51,6 +52,7 @@ public final class SignatureWriter: Service, Sendable {
 
     init(
         database: any SQLDatabase,
+        engine: DatabaseEngine,
         cipher: PersonalDataCipher,
         settings: SigningSettings,
         random: some RandomSource,
@@ -61,6 +63,7 @@ public final class SignatureWriter: Service, Sendable {
         logger: Logger
     ) {
         self.database = database
+        self.engine = engine
         self.cipher = cipher
         self.settings = settings
         self.random = random
@@ -225,7 +228,7 @@ public final class SignatureWriter: Service, Sendable {
             }
         }
 
-        try await database.raw("BEGIN IMMEDIATE").run()
+        try await database.raw(SQLQueryString(engine.beginWriting)).run()
         do {
             var answers = [Answer?](repeating: nil, count: batch.count)
             var changes = CounterChanges()
@@ -236,7 +239,7 @@ public final class SignatureWriter: Service, Sendable {
             ) {
                 answers[position] = .signed(outcome)
             }
-            var tally = TallyAppender(database: database)
+            var tally = TallyAppender(database: database, engine: engine)
             let signedPositions = Set(countedAtOnce.map(\.index))
             for (position, outcome) in try await confirmSignatures(
                 confirming + countedAtOnce, at: moment, changes: &changes, mail: &mail, tally: &tally

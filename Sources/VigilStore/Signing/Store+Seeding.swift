@@ -79,7 +79,7 @@ extension Store {
         confirmedAt: (Int) -> Date,
         on database: any SQLDatabase
     ) async throws {
-        var tally = TallyAppender(database: database)
+        var tally = TallyAppender(database: database, engine: engine)
         try await tally.load(petitionIDs: [petition.id])
         var changes = SignatureWriter.CounterChanges()
         var rows: [SQLQueryString] = []

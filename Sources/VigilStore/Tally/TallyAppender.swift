@@ -20,6 +20,7 @@ struct TallyAppender {
     }
 
     private let database: any SQLDatabase
+    private let engine: DatabaseEngine
     private var logs: [Int64: Log] = [:]
     private var entryRows: [SQLQueryString] = []
     private var nodeRows: [SQLQueryString] = []
@@ -27,14 +28,26 @@ struct TallyAppender {
     /// Rows per multi-row statement; well under SQLite's limit on bound values.
     private static let rowsPerStatement = 1000
 
-    init(database: any SQLDatabase) {
+    init(database: any SQLDatabase, engine: DatabaseEngine) {
         self.database = database
+        self.engine = engine
     }
 
     /// Reads the size and right edge of the logs not read yet.
+    ///
+    /// Each petition's counter row is locked first, until the transaction ends: a second server
+    /// on the same PostgreSQL then waits here rather than append at the same position, so each
+    /// log stays one ordered sequence and signer numbers stay unique. Locks are taken in order of
+    /// petition, so two writers cannot hold one each and wait for the other's.
     mutating func load(petitionIDs: some Sequence<Int64>) async throws {
         let wanted = Array(Set(petitionIDs).subtracting(logs.keys)).sorted()
         guard !wanted.isEmpty else { return }
+        if !engine.lockingRows.isEmpty {
+            try await database.raw(
+                "SELECT petition_id FROM petition_counters WHERE petition_id IN (\(binds: wanted)) ORDER BY petition_id"
+                    + SQLQueryString(engine.lockingRows)
+            ).run()
+        }
         var sizes: [Int64: (size: UInt64, additions: Int64)] = [:]
         for row in try await database.raw(
             "SELECT petition_id, size, additions FROM tally_logs WHERE petition_id IN (\(binds: wanted))"

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import SystemPackage
 import VigilCore
+import VigilStore
 
 /// Every setting of a Vigil server, with its default.
 ///
@@ -15,6 +16,11 @@ public struct VigilConfiguration: Sendable {
     public var port = 8080
     /// Folder for the database, the master key and development e-mails.
     public var dataDirectory = "data"
+    /// `postgres://user:password@host:port/database` to keep the data in PostgreSQL, shared by
+    /// several servers; without it, SQLite in the data folder.
+    public var databaseURL: String?
+    /// The PostgreSQL schema of this campaign's tables, so several campaigns can share a database.
+    public var databaseSchema = "public"
     /// Where the master key lives; default `<data_dir>/keys/master.key`.
     public var masterKeyFile: String?
     /// Folder of the campaign loaded on first start.
@@ -53,7 +59,8 @@ public struct VigilConfiguration: Sendable {
     public var disposableDomainsFile: String?
     /// Days a confirmation link works.
     public var confirmationLifetimeDays = 7
-    /// `full` (every acknowledged signature survives a power cut) or `normal`.
+    /// `full` (every acknowledged signature survives a power cut) or `normal`. On PostgreSQL it
+    /// sets `synchronous_commit` (`on` or `off`) for Vigil's connections.
     public var sqliteSynchronous = "full"
     /// Days after a petition is closed or delivered before its signers' personal data is erased.
     public var retentionDays = 90
@@ -105,6 +112,8 @@ public struct VigilConfiguration: Sendable {
         settings.port = reader.int(forKey: "port", default: settings.port)
         settings.dataDirectory = reader.string(forKey: "data_dir", default: settings.dataDirectory)
         settings.masterKeyFile = reader.string(forKey: "master_key_file")
+        settings.databaseURL = reader.string(forKey: "database_url", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
+        settings.databaseSchema = reader.string(forKey: "database_schema", default: settings.databaseSchema)
         settings.contentDirectory = reader.string(forKey: "content_dir", default: settings.contentDirectory)
         settings.baseURL = reader.string(forKey: "base_url")
         let transport = reader.string(forKey: "mail_transport", default: settings.mailTransport.rawValue)
@@ -185,6 +194,15 @@ public struct VigilConfiguration: Sendable {
         }
         guard ["full", "normal"].contains(sqliteSynchronous) else {
             throw Problem(setting: "sqlite_synchronous", reason: "'\(sqliteSynchronous)' is not 'full' or 'normal'")
+        }
+        if let databaseURL {
+            let scheme = URL(string: databaseURL)?.scheme ?? ""
+            guard ["postgres", "postgresql"].contains(scheme) else {
+                throw Problem(setting: "database_url", reason: "'\(PostgresLocation.redacted(databaseURL))' is not a postgres:// URL")
+            }
+        }
+        guard databaseSchema.range(of: "^[a-z_][a-z0-9_]{0,62}$", options: .regularExpression) != nil else {
+            throw Problem(setting: "database_schema", reason: "'\(databaseSchema)' is not a lower-case SQL name (letters, digits, _)")
         }
         guard ["starttls", "tls", "none"].contains(smtpSecurity) else {
             throw Problem(setting: "smtp_security", reason: "'\(smtpSecurity)' is not 'starttls', 'tls' or 'none'")

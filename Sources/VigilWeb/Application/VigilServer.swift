@@ -79,7 +79,7 @@ public struct VigilServer: Sendable {
     }
 
     /// Creates the data folder if needed and takes its lock, for a server or a command that must
-    /// not run beside one; throws ``StoreError/dataFolderInUse(folder:pid:)`` if another process
+    /// not run beside one on a SQLite database; throws ``StoreError/dataFolderInUse(folder:pid:)`` if another process
     /// holds it. Keep the lock for as long as the process uses the database.
     public static func lockDataFolder(configuration: VigilConfiguration) throws -> DataFolderLock {
         let folder = dataFolder(configuration)
@@ -106,14 +106,18 @@ public struct VigilServer: Sendable {
             logger.notice("created the tally log's signing key at \(folder.logKeyFile.path): back it up with the master key")
         }
         let open = { (key: [UInt8]) in
-            try await Store.openSQLite(
-                path: folder.databaseFile.path,
-                cipher: PersonalDataCipher(masterKey: key),
-                settings: SigningSettings(confirmationLifetime: .seconds(configuration.confirmationLifetimeDays * 24 * 3600)),
-                durability: configuration.sqliteSynchronous == "normal" ? .normal : .full,
-                now: now,
-                metrics: metrics,
-                logger: logger
+            let cipher = PersonalDataCipher(masterKey: key)
+            let settings = SigningSettings(confirmationLifetime: .seconds(configuration.confirmationLifetimeDays * 24 * 3600))
+            let durability: Store.Durability = configuration.sqliteSynchronous == "normal" ? .normal : .full
+            guard let url = configuration.databaseURL else {
+                return try await Store.openSQLite(
+                    path: folder.databaseFile.path, cipher: cipher, settings: settings, durability: durability,
+                    now: now, metrics: metrics, logger: logger
+                )
+            }
+            return try await Store.openPostgres(
+                PostgresLocation(url: url, schema: configuration.databaseSchema), cipher: cipher, settings: settings,
+                durability: durability, now: now, metrics: metrics, logger: logger
             )
         }
         do {

@@ -15,6 +15,7 @@ struct TestApp: Sendable {
     let server: VigilServer
     let folder: URL
     let clock: TestClock
+    let configuration: VigilConfiguration
 
     var store: Store { server.store }
 
@@ -44,6 +45,10 @@ struct TestApp: Sendable {
         configuration.port = port
         configuration.baseURL = "https://petition.example.org"
         configuration.sqliteSynchronous = "normal"
+        if case .postgres(let url) = TestDatabase.current {
+            configuration.databaseURL = url
+            configuration.databaseSchema = TestDatabase.freshSchemaName()
+        }
         configure(&configuration)
         let clock = TestClock()
         // bcrypt at cost 4 and short delays keep sign-in tests fast; the production settings are checked on their own.
@@ -54,7 +59,7 @@ struct TestApp: Sendable {
             configuration: configuration, mailTransport: mailTransport?(folder.appendingPathComponent("mail")), now: { clock.now },
             staffSignIn: signIn, logger: TestStore.quietLogger
         )
-        return TestApp(server: server, folder: folder, clock: clock)
+        return TestApp(server: server, folder: folder, clock: clock, configuration: configuration)
     }
 
     /// Runs `body` against the app through its router (or a live socket), then closes everything.
@@ -83,6 +88,9 @@ struct TestApp: Sendable {
 
     func close() async {
         await store.close()
+        if let url = configuration.databaseURL {
+            await TestDatabase.dropSchema(configuration.databaseSchema, url: url)
+        }
         try? FileManager.default.removeItem(at: folder)
     }
 
