@@ -12,7 +12,7 @@ struct Vigil: AsyncParsableCommand {
             """,
         subcommands: [
             Serve.self, Migrate.self, Admin.self, Content.self, Keys.self, Privacy.self,
-            DossierCommand.self, VerifyCommand.self, DeliveryCommand.self, Backup.self, Bench.self,
+            DossierCommand.self, VerifyCommand.self, DeliveryCommand.self, Backup.self, DatabaseCommand.self, Bench.self,
         ],
         defaultSubcommand: Serve.self
     )
