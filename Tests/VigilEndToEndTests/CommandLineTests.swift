@@ -12,11 +12,16 @@ struct CommandLineTests {
     /// Runs `vigil` with arguments and returns its exit status and what it printed.
     static func vigil(_ arguments: [String], dataFolder: URL) throws -> (status: Int32, output: String) {
         guard let executable = VigilProcess.executable else { throw VigilProcess.Failure("no vigil executable") }
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("VIGIL_") }
+        environment["VIGIL_DATA_DIR"] = dataFolder.path
+        return try run(executable, arguments, environment: environment)
+    }
+
+    /// Runs a program to its end and returns its exit status and everything it printed.
+    static func run(_ executable: URL, _ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("VIGIL_") }
-        environment["VIGIL_DATA_DIR"] = dataFolder.path
         process.environment = environment
         let pipe = Pipe()
         process.standardOutput = pipe

@@ -158,17 +158,10 @@ struct OperationsProcessTests {
             path: dataFolder.appendingPathComponent("vigil.sqlite").path, cipher: PersonalDataCipher(masterKey: key)
         )
         do {
-            let petition = try #require(try await store.petition(slug: "osce-moscow-mechanism"))
-            let size = try await store.tallySize(petitionID: petition.id)
-            let state = (
-                size: size,
-                root: try await store.tallyRoot(petitionID: petition.id, size: size),
-                counts: try await store.storedCounts(petitionID: petition.id),
-                recount: try await store.recount(petitionID: petition.id).confirmed,
-                integrity: try await store.integrityCheck()
-            )
+            let state = try await PostgresOperationsTests.tallyState(store, closing: false)
+            let integrity = try await store.integrityCheck()
             await store.close()
-            return state
+            return (state.size, state.root, state.counts, state.recount, integrity)
         } catch {
             await store.close()
             throw error

@@ -115,15 +115,6 @@ enum PostgresTools {
 
     static func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
         guard let executable = find(tool) else { throw VigilProcess.Failure("\(tool) is not installed") }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        return try CommandLineTests.run(executable, arguments, environment: ProcessInfo.processInfo.environment)
     }
 }

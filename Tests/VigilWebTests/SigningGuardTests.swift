@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Testing
 import VigilCore
 import VigilStore
+import VigilTestSupport
 @testable import VigilWeb
 
 @Suite("Signatures that look automated", .onBothDatabases)
@@ -52,6 +53,49 @@ struct SigningGuardTests {
             #expect(try await Self.held(app) == ["range-limited"])
             let petition = try await app.petition()
             #expect(try await app.store.recount(petitionID: petition.id).pending == 4)
+        }
+    }
+}
+
+@Suite("Signing limits shared by servers on one PostgreSQL")
+struct SharedSigningLimitsTests {
+    @Test(
+        "one address's signatures count against one limit, whichever server they reach; the windows are forgotten after an hour",
+        .enabled(if: TestDatabase.postgresURL != nil, TestDatabase.postgresSkipReason)
+    )
+    func limitAcrossServers() async throws {
+        let url = try #require(TestDatabase.postgresURL)
+        try await TestDatabase.$current.withValue(.postgres(url: url)) {
+            try await TestApp.with(signRateLimit: 3) { first, firstClient in
+                #expect(first.store.engine == .postgres)
+                // A second server on the same database, with the same master key.
+                let second = try await TestApp.make(signRateLimit: 3, configure: { configuration in
+                    configuration.databaseSchema = first.configuration.databaseSchema
+                    configuration.masterKeyFile = first.folder.appendingPathComponent("keys/master.key").path
+                })
+                do {
+                    try await second.server.application.test(.router) { secondClient in
+                        for index in 1...2 {
+                            _ = try await Browser(firstClient, address: "192.0.2.10").sign(email: "first\(index)@example.org")
+                            _ = try await Browser(secondClient, address: "192.0.2.10").sign(email: "second\(index)@example.org")
+                        }
+                        // A third address on the same network is not held by the address limit.
+                        _ = try await Browser(secondClient, address: "192.0.2.11").sign(email: "neighbour@example.org")
+                    }
+                } catch {
+                    await second.store.close()
+                    throw error
+                }
+                // Closed, not removed: the schema is the first server's too.
+                await second.store.close()
+                #expect(try await SigningGuardTests.held(first) == ["rate-limited"], "the fourth from one address, on either server, is held")
+                let petition = try await first.petition()
+                #expect(try await first.store.recount(petitionID: petition.id).pending == 4)
+
+                first.clock.advance(by: 2 * 3600)
+                #expect(try await first.store.forgetEndedRateWindows() > 0)
+                #expect(try await first.store.countInSharedWindows([RateWindow(key: "address:x", capacity: 1, seconds: 60)]) == [true])
+            }
         }
     }
 }

@@ -48,7 +48,7 @@ extension Store {
             try? await connection.close()
             return report
         } catch {
-            try? await connection.query("ROLLBACK")
+            _ = try? await connection.query("ROLLBACK")
             try? await connection.close()
             throw error
         }

@@ -351,6 +351,7 @@ enum Migrations {
         Migrations.dailyCounts,
         Migrations.paperAndPartners,
         Migrations.leafIndex,
+        Migrations.sharedRateWindows,
     ]
 }
 

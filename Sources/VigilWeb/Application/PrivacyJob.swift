@@ -21,6 +21,8 @@ struct PrivacyJob: Service {
                         "privacy run: erased \(report.erasedSignatures) signatures' personal data, dropped \(report.forgottenClientHashes) client hashes"
                     )
                 }
+                // Signing-limit windows hold keyed hashes of client addresses: none outlives its hour.
+                try await store.forgetEndedRateWindows()
             } catch {
                 logger.error("privacy run failed: \(error)")
             }

@@ -172,6 +172,7 @@ public struct VigilServer: Sendable {
             underAttack: try await store.underAttack(), interval: .seconds(configuration.contentCheckSeconds), logger: logger
         )
         let passwordPolicy = PasswordPolicy(forbidden: try commonPasswords())
+        let clientHashKey = PersonalDataCipher.derive(from: master, purpose: "vigil/client-address")
         let services = VigilServices(
             store: store,
             directory: directory,
@@ -181,13 +182,17 @@ public struct VigilServer: Sendable {
             pageCache: PageCache(),
             timelines: TimelineCache(store: store),
             csrf: CSRFProtection(key: PersonalDataCipher.derive(from: master, purpose: "vigil/csrf"), random: SystemRandomSource()),
-            signingGuard: SigningGuard(configuration: configuration, disposableDomains: try disposableDomains(configuration)),
+            signingGuard: SigningGuard(
+                configuration: configuration,
+                limits: SigningLimits(configuration: configuration, store: store) { VigilServices.keyedHash($0, key: clientHashKey) },
+                disposableDomains: try disposableDomains(configuration)
+            ),
             proofOfWork: ProofOfWork(
                 key: PersonalDataCipher.derive(from: master, purpose: "vigil/proof-of-work"),
                 bits: configuration.proofOfWorkBits,
                 random: SystemRandomSource()
             ),
-            clientHashKey: PersonalDataCipher.derive(from: master, purpose: "vigil/client-address"),
+            clientHashKey: clientHashKey,
             logKey: logKey,
             authentication: StaffAuthentication(
                 store: store, settings: staffSignIn, passwordPolicy: passwordPolicy,

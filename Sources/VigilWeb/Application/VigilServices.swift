@@ -55,6 +55,11 @@ struct VigilServices: Sendable {
     }
 
     private func keyedHash(_ text: String) -> String {
-        String(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: clientHashKey).hexString.prefix(32))
+        Self.keyedHash(text, key: clientHashKey)
+    }
+
+    /// A client address or network made unreadable without the key: the first 128 bits of its HMAC.
+    static func keyedHash(_ text: String, key: SymmetricKey) -> String {
+        String(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key).hexString.prefix(32))
     }
 }

@@ -88,7 +88,7 @@ struct PetitionController {
         let proofOfWork = services.contentWatcher.underAttack
             ? services.proofOfWork.verify(challenge: body["pow_challenge"] ?? "", counter: body["pow_counter"] ?? "", now: now)
             : nil
-        let hold = services.signingGuard.holdReason(
+        let hold = try await services.signingGuard.holdReason(
             client: client,
             email: signature.email,
             shownAt: services.csrf.issued(token: body[CSRFProtection.fieldName], secret: context.csrfSecret),

@@ -6,20 +6,13 @@ import VigilStore
 /// review. A held signature gets the same answer as any other, so a bot learns nothing, and
 /// it neither counts nor gets an e-mail until staff release it.
 struct SigningGuard: Sendable {
-    /// Per client address (IPv4, or the /64 of IPv6): a burst per minute, a sustained rate per hour.
-    let addressLimits: [RateLimiter]
-    /// Per network (/24 or /56), burst and sustained.
-    let rangeLimits: [RateLimiter]
+    /// Per client address (IPv4, or the /64 of IPv6) and per network (/24 or /56).
+    let limits: SigningLimits
     let minimumTime: Duration
     let disposableDomains: DisposableDomains
 
-    init(configuration: VigilConfiguration, disposableDomains: DisposableDomains) {
-        let off = configuration.signRateLimit == 0
-        func limiter(_ capacity: Int, _ seconds: Int64) -> RateLimiter {
-            RateLimiter(capacity: off ? 0 : capacity, period: .seconds(seconds))
-        }
-        addressLimits = [limiter(configuration.signRateLimit, 60), limiter(configuration.signRateLimitHourly, 3600)]
-        rangeLimits = [limiter(configuration.rangeRateLimit, 60), limiter(configuration.rangeRateLimitHourly, 3600)]
+    init(configuration: VigilConfiguration, limits: SigningLimits, disposableDomains: DisposableDomains) {
+        self.limits = limits
         minimumTime = .seconds(configuration.signMinimumSeconds)
         self.disposableDomains = disposableDomains
     }
@@ -33,7 +26,7 @@ struct SigningGuard: Sendable {
     func holdReason(
         client: ClientAddress, email: EmailAddress, shownAt: Date?, now: Date, honeypot: String,
         proofOfWork: ProofOfWork.Verdict? = nil
-    ) -> HoldReason? {
+    ) async throws -> HoldReason? {
         if !honeypot.isEmpty { return .honeypot }
         if let shownAt, minimumTime > .zero, now.timeIntervalSince(shownAt) < Double(minimumTime.components.seconds) {
             return .tooFast
@@ -45,12 +38,11 @@ struct SigningGuard: Sendable {
         }
         if disposableDomains.contains(domain: email.domain) { return .disposableAddress }
         // Every limit takes its token, so a client held by one is still counted by the others.
-        let address = addressLimits.map { $0.allow(client.limitKey) }.allSatisfy { $0 }
-        let range = client.text.flatMap(NetworkRange.init(limitingAddress:)).map { range in
-            rangeLimits.map { $0.allow(range.description) }.allSatisfy { $0 }
-        } ?? true
-        if !address { return .rateLimited }
-        if !range { return .rangeLimited }
+        let allowed = try await limits.allow(
+            address: client.limitKey, range: client.text.flatMap(NetworkRange.init(limitingAddress:))?.description
+        )
+        if !allowed.address { return .rateLimited }
+        if !allowed.range { return .rangeLimited }
         return nil
     }
 }
