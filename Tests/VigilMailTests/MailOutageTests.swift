@@ -15,10 +15,12 @@ struct MailOutageTests {
         batchSize: 20, lease: .seconds(60), firstRetryDelay: .seconds(10), longestRetryDelay: .seconds(80), maximumAttempts: 10
     )
 
-    static func transport(port: Int) throws -> SMTPMailTransport {
+    /// A transport with short timeouts, so tests of a silent server are quick; a test that needs
+    /// every message through even when the machine is busy gives a longer `replyTimeout`.
+    static func transport(port: Int, replyTimeout: Duration = .seconds(1)) throws -> SMTPMailTransport {
         try SMTPMailTransport(
             settings: SMTPSettings(
-                host: "127.0.0.1", port: port, security: .none, connectTimeout: .seconds(2), replyTimeout: .seconds(1)
+                host: "127.0.0.1", port: port, security: .none, connectTimeout: .seconds(2), replyTimeout: replyTimeout
             ),
             logger: TestStore.quietLogger
         )
@@ -153,7 +155,8 @@ struct MailOutageTests {
         defer { server.stop() }
         try await TestStore.with { test in
             _ = try await test.store.signatureWriter.sign(try await test.request(email: "ani@example.org"))
-            let stalling = StallingTransport(try Self.transport(port: server.port))
+            // A timeout here would only retry later on the test's stopped clock, and prove nothing.
+            let stalling = StallingTransport(try Self.transport(port: server.port, replyTimeout: .seconds(20)))
             let first = try await MailWorkerTests.worker(test.store, transport: stalling, settings: Self.settings)
             // The first worker hands the message over and then stops before it records the
             // success, as a process killed at that moment would.
@@ -169,7 +172,9 @@ struct MailOutageTests {
             // The server starts again on the same database.
             let restarted = try await test.open()
             do {
-                let second = try await MailWorkerTests.worker(restarted, transport: try Self.transport(port: server.port), settings: Self.settings)
+                let second = try await MailWorkerTests.worker(
+                    restarted, transport: try Self.transport(port: server.port, replyTimeout: .seconds(20)), settings: Self.settings
+                )
                 #expect(try await second.deliverDueMail() == 0, "the lease keeps a second worker off while the first may still be sending")
                 test.clock.advance(by: 61)
                 #expect(try await second.deliverDueMail() == 1, "once the lease ran out, the message goes again")
