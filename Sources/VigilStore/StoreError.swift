@@ -20,6 +20,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case wrongKey(recorded: String, given: String)
     /// Another process holds the data folder's lock: a server, or a command that must run alone.
     case dataFolderInUse(folder: String, pid: Int32?)
+    /// The database refused a statement, with its message and SQLSTATE code.
+    case database(message: String, code: String)
     /// The database server could not be reached; the message names it (without its password) and why.
     case databaseUnreachable(String)
 
@@ -41,6 +43,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
             "the data folder \(folder) is in use by another Vigil process"
                 + (pid.map { " (pid \($0))" } ?? "")
                 + "; only one server may use a SQLite database: stop that process first"
+        case .database(let message, let code): "the database refused a statement: \(message) (SQLSTATE \(code))"
         case .databaseUnreachable(let problem): "cannot connect to the database \(problem)"
         }
     }

@@ -1,4 +1,5 @@
 import Testing
+import VigilCore
 import VigilTestSupport
 @testable import VigilStore
 
@@ -16,6 +17,20 @@ struct PostgresRunTests {
                 let version = try await test.store.reader.raw("SELECT version() AS v").first()?.decode(column: "v", as: String.self)
                 #expect(version?.hasPrefix("PostgreSQL") == true)
             }
+        }
+    }
+
+    @Test("a database URL's password never reaches a message; a URL that is not postgres:// is refused before connecting")
+    func urlsInMessages() async throws {
+        let redacted = PostgresLocation.redacted("postgres://vigil:s3cret@db.internal:5432/vigil")
+        #expect(!redacted.contains("s3cret") && redacted.contains("db.internal"))
+        await #expect {
+            try await Store.openPostgres(
+                PostgresLocation(url: "mysql://vigil:s3cret@db.internal/vigil"),
+                cipher: PersonalDataCipher(masterKey: TestStore.masterKey), logger: TestStore.quietLogger
+            )
+        } throws: { error in
+            "\(error)".contains("not a postgres:// URL") && !"\(error)".contains("s3cret")
         }
     }
 }

@@ -71,6 +71,8 @@ struct ConfigurationTests {
         ("VIGIL_TREE_HEAD_INTERVAL", "86401", "VIGIL_TREE_HEAD_INTERVAL"),
         ("VIGIL_PROOF_OF_WORK_BITS", "0", "VIGIL_PROOF_OF_WORK_BITS"),
         ("VIGIL_PROOF_OF_WORK_BITS", "33", "VIGIL_PROOF_OF_WORK_BITS"),
+        ("VIGIL_DATABASE_URL", "mysql://vigil@db/vigil", "VIGIL_DATABASE_URL"),
+        ("VIGIL_DATABASE_SCHEMA", "Campaign-2", "VIGIL_DATABASE_SCHEMA"),
     ])
     func refusesBadValues(variable: String, value: String, named: String) async throws {
         await #expect {

@@ -128,12 +128,25 @@ private struct ClosableDatabase: SQLDatabase {
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
         guard !closed.isSet else { return eventLoop.makeFailedFuture(StoreError.databaseUnreachable("(the store is closed)")) }
-        return base.execute(sql: query, onRow)
+        return base.execute(sql: query, onRow).flatMapErrorThrowing { throw Self.explained($0) }
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         guard !closed.isSet else { throw StoreError.databaseUnreachable("(the store is closed)") }
-        try await base.execute(sql: query, onRow)
+        do {
+            try await base.execute(sql: query, onRow)
+        } catch {
+            throw Self.explained(error)
+        }
+    }
+
+    /// postgres-nio describes every error as "PSQLError – Generic description", so that a log
+    /// never shows what a query held. The server's own message and code say what went wrong
+    /// without the query's values, and are what an operator needs.
+    private static func explained(_ error: any Error) -> any Error {
+        guard let error = error as? PSQLError else { return error }
+        guard let message = error.serverInfo?[.message] else { return StoreError.databaseUnreachable("(\(error.code))") }
+        return StoreError.database(message: message, code: error.serverInfo?[.sqlState] ?? "")
     }
 }
 
