@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import VigilTestSupport
 import Testing
 import VigilCore
 
@@ -10,15 +11,26 @@ import VigilCore
 )
 struct CommandLineTests {
     /// Runs `vigil` with arguments and returns its exit status and what it printed.
-    static func vigil(_ arguments: [String], dataFolder: URL) throws -> (status: Int32, output: String) {
+    static func vigil(_ arguments: [String], dataFolder: URL) async throws -> (status: Int32, output: String) {
         guard let executable = VigilProcess.executable else { throw VigilProcess.Failure("no vigil executable") }
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("VIGIL_") }
         environment["VIGIL_DATA_DIR"] = dataFolder.path
-        return try run(executable, arguments, environment: environment)
+        return try await run(executable, arguments, environment: environment)
     }
 
     /// Runs a program to its end and returns its exit status and everything it printed.
-    static func run(_ executable: URL, _ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
+    ///
+    /// The wait happens on a thread of its own: blocking one of the few threads that run every
+    /// test's tasks for the seconds a command takes would stall unrelated tests meanwhile.
+    static func run(_ executable: URL, _ arguments: [String], environment: [String: String]) async throws -> (status: Int32, output: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try runWaiting(executable, arguments, environment: environment) })
+            }
+        }
+    }
+
+    private static func runWaiting(_ executable: URL, _ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -26,7 +38,7 @@ struct CommandLineTests {
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
-        try process.run()
+        try ProcessLaunch.run(process)
         let output = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: output, as: UTF8.self))
@@ -59,13 +71,13 @@ struct CommandLineTests {
             let document = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
             let leafHash = try #require(((document?["entries"] as? [[String: Any]])?.first?["leaf_hash"]) as? String)
 
-            let receipt = try Self.vigil(
+            let receipt = try await Self.vigil(
                 ["verify", "receipt", "--server", server.baseURL, "--petition", "osce-moscow-mechanism", "--leaf-hash", leafHash],
                 dataFolder: dataFolder
             )
             #expect(receipt.status == 0, "\(receipt.output)")
             #expect(receipt.output.contains("The receipt verifies"))
-            let unknown = try Self.vigil(
+            let unknown = try await Self.vigil(
                 ["verify", "receipt", "--server", server.baseURL, "--petition", "osce-moscow-mechanism", "--leaf-hash", String(repeating: "0", count: 64)],
                 dataFolder: dataFolder
             )
@@ -79,13 +91,13 @@ struct CommandLineTests {
         try await client.shutdown()
 
         let zip = folder.appendingPathComponent("dossier.zip")
-        let build = try Self.vigil(["dossier", "build", "--petition", "osce-moscow-mechanism", "--out", zip.path], dataFolder: dataFolder)
+        let build = try await Self.vigil(["dossier", "build", "--petition", "osce-moscow-mechanism", "--out", zip.path], dataFolder: dataFolder)
         #expect(build.status == 0, "\(build.output)")
         #expect(build.output.contains("2 signatures counted"))
-        let verify = try Self.vigil(["verify", zip.path], dataFolder: dataFolder)
+        let verify = try await Self.vigil(["verify", zip.path], dataFolder: dataFolder)
         #expect(verify.status == 0, "\(verify.output)")
         #expect(verify.output.contains("The dossier verifies"))
-        let again = try Self.vigil(["dossier", "build", "--petition", "osce-moscow-mechanism", "--out", zip.path], dataFolder: dataFolder)
+        let again = try await Self.vigil(["dossier", "build", "--petition", "osce-moscow-mechanism", "--out", zip.path], dataFolder: dataFolder)
         #expect(again.status != 0 && again.output.contains("already exists"))
 
         // One byte changed inside tally.json's compressed data.
@@ -100,7 +112,7 @@ struct CommandLineTests {
         bytes[target] ^= 0x20
         let tampered = folder.appendingPathComponent("tampered.zip")
         try bytes.write(to: tampered)
-        let failed = try Self.vigil(["verify", tampered.path], dataFolder: dataFolder)
+        let failed = try await Self.vigil(["verify", tampered.path], dataFolder: dataFolder)
         #expect(failed.status == 1, "\(failed.output)")
         #expect(failed.output.contains("Failed: tally.json"))
     }

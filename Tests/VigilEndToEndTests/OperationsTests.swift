@@ -34,10 +34,10 @@ struct OperationsProcessTests {
             #expect(second.log.contains("pid \(first.pid)"), "\(second.log)")
 
             // Migrating under a running server is refused too; a backup is not.
-            let migrate = try CommandLineTests.vigil(["migrate"], dataFolder: dataFolder)
+            let migrate = try await CommandLineTests.vigil(["migrate"], dataFolder: dataFolder)
             #expect(migrate.status != 0)
             #expect(migrate.output.contains("pid \(first.pid)"), "\(migrate.output)")
-            let backup = try CommandLineTests.vigil(["backup", "--to", folder.appendingPathComponent("copy.sqlite").path], dataFolder: dataFolder)
+            let backup = try await CommandLineTests.vigil(["backup", "--to", folder.appendingPathComponent("copy.sqlite").path], dataFolder: dataFolder)
             #expect(backup.status == 0, "\(backup.output)")
 
             let readiness = try await Self.httpClient.execute(HTTPClientRequest(url: first.baseURL + "/readyz"), timeout: .seconds(10))
@@ -108,10 +108,10 @@ struct OperationsProcessTests {
             for (_, path) in try await CrashTests.mailedLinks(in: dataFolder, expecting: 5).prefix(4) {
                 #expect(try await session.post(path, []) == .seeOther)
             }
-            let backup = try CommandLineTests.vigil(["backup", "--to", copy.path], dataFolder: dataFolder)
+            let backup = try await CommandLineTests.vigil(["backup", "--to", copy.path], dataFolder: dataFolder)
             #expect(backup.status == 0, "\(backup.output)")
             #expect(backup.output.contains("master.key") && backup.output.contains("log.key"))
-            let again = try CommandLineTests.vigil(["backup", "--to", copy.path], dataFolder: dataFolder)
+            let again = try await CommandLineTests.vigil(["backup", "--to", copy.path], dataFolder: dataFolder)
             #expect(again.status != 0)
             #expect(again.output.contains("already exists"), "\(again.output)")
         } catch {

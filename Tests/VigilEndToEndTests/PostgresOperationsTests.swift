@@ -19,16 +19,16 @@ struct PostgresOperationsTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-copy-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let dataFolder = folder.appendingPathComponent("data")
-        let seeded = try CommandLineTests.vigil(["bench", "seed", "--signatures", "1200"], dataFolder: dataFolder)
+        let seeded = try await CommandLineTests.vigil(["bench", "seed", "--signatures", "1200"], dataFolder: dataFolder)
         try #require(seeded.status == 0, "\(seeded.output)")
 
-        let copy = try CommandLineTests.vigil(["db", "copy", "--to", url, "--schema", schema], dataFolder: dataFolder)
+        let copy = try await CommandLineTests.vigil(["db", "copy", "--to", url, "--schema", schema], dataFolder: dataFolder)
         #expect(copy.status == 0, "\(copy.output)")
         #expect(copy.output.contains("1200 entries"), "\(copy.output)")
-        let again = try CommandLineTests.vigil(["db", "copy", "--to", url, "--schema", schema], dataFolder: dataFolder)
+        let again = try await CommandLineTests.vigil(["db", "copy", "--to", url, "--schema", schema], dataFolder: dataFolder)
         #expect(again.status != 0)
         #expect(again.output.contains("already holds data"), "\(again.output)")
-        let wrongSource = try CommandLineTests.vigil(["db", "copy", "--from", "mysql:x", "--to", url], dataFolder: dataFolder)
+        let wrongSource = try await CommandLineTests.vigil(["db", "copy", "--from", "mysql:x", "--to", url], dataFolder: dataFolder)
         #expect(wrongSource.status != 0 && wrongSource.output.contains("sqlite:PATH"), "\(wrongSource.output)")
 
         let key = PersonalDataCipher(masterKey: try DataFolder(url: dataFolder).loadOrCreateMasterKey().key)
@@ -65,14 +65,14 @@ struct PostgresOperationsTests {
                 let more = Task {
                     for index in 30..<60 { _ = try await writer.sign(try await test.request(email: "drill\(index)@example.org")) }
                 }
-                let dumped = try PostgresTools.run("pg_dump", ["--format=custom", "--schema=\(location.schema)", "--file=\(dump.path)", url])
+                let dumped = try await PostgresTools.run("pg_dump", ["--format=custom", "--schema=\(location.schema)", "--file=\(dump.path)", url])
                 #expect(dumped.status == 0, "\(dumped.output)")
                 try await more.value
                 let before = try await Self.tallyState(test.store, closing: false)
                 #expect(before.size == 30)
 
                 try await test.store.write { try await $0.raw("DROP SCHEMA \(ident: location.schema) CASCADE").run() }
-                let restored = try PostgresTools.run("pg_restore", ["--dbname=\(url)", dump.path])
+                let restored = try await PostgresTools.run("pg_restore", ["--dbname=\(url)", dump.path])
                 #expect(restored.status == 0, "\(restored.output)")
                 let after = try await Self.tallyState(try await test.open())
                 #expect(after.size == before.size && after.root == before.root)
@@ -113,8 +113,8 @@ enum PostgresTools {
             .first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }
 
-    static func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    static func run(_ tool: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
         guard let executable = find(tool) else { throw VigilProcess.Failure("\(tool) is not installed") }
-        return try CommandLineTests.run(executable, arguments, environment: ProcessInfo.processInfo.environment)
+        return try await CommandLineTests.run(executable, arguments, environment: ProcessInfo.processInfo.environment)
     }
 }

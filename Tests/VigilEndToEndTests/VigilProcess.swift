@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import VigilTestSupport
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -47,7 +48,7 @@ final class VigilProcess: @unchecked Sendable {
         let handle = try FileHandle(forWritingTo: output)
         process.standardOutput = handle
         process.standardError = handle
-        try process.run()
+        try ProcessLaunch.run(process)
     }
 
     static var contentFolder: URL {

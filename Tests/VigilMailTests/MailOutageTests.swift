@@ -160,14 +160,24 @@ struct MailOutageTests {
             let first = try await MailWorkerTests.worker(test.store, transport: stalling, settings: Self.settings)
             // The first worker hands the message over and then stops before it records the
             // success, as a process killed at that moment would.
-            let stopped = Task { try await first.deliverDueMail() }
+            let finished = Locked<String?>(nil)
+            let stopped = Task {
+                do {
+                    let taken = try await first.deliverDueMail()
+                    finished.withLock { $0 = "returned \(taken)" }
+                } catch {
+                    finished.withLock { $0 = "threw \(error)" }
+                    throw error
+                }
+            }
             // Generous: with the whole suite running on two cores, the hand-over can take seconds.
             let deadline = ContinuousClock.now + .seconds(60)
             while try server.messages().isEmpty && ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(20))
             }
             let handedOver = try server.messages().count
-            try #require(handedOver == 1)
+            let outbox = try await test.store.outboxSummary()
+            try #require(handedOver == 1, "the first worker \(finished.withLock { $0 } ?? "is still running"); outbox \(outbox)")
 
             // The server starts again on the same database.
             let restarted = try await test.open()

@@ -1,4 +1,5 @@
 import Foundation
+import VigilTestSupport
 import HTTPTypes
 import HummingbirdTesting
 import Testing
@@ -154,7 +155,7 @@ struct UnderAttackTests {
         process.arguments = ["-e", script] + arguments
         let output = Pipe()
         process.standardOutput = output
-        try process.run()
+        try ProcessLaunch.run(process)
         let printed = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)

@@ -1,4 +1,5 @@
 import Foundation
+import VigilTestSupport
 import NIOCore
 import NIOPosix
 import Testing
@@ -61,7 +62,7 @@ final class SMTPTestServer {
         output.fileHandleForReading.readabilityHandler = { handle in
             collected.append(handle.availableData)
         }
-        try process.run()
+        try ProcessLaunch.run(process)
 
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
@@ -170,7 +171,7 @@ final class SMTPTestServer {
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ProcessLaunch.run(process)
         process.waitUntilExit()
         return process.terminationStatus
     }
