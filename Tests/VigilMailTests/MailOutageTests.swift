@@ -15,12 +15,14 @@ struct MailOutageTests {
         batchSize: 20, lease: .seconds(60), firstRetryDelay: .seconds(10), longestRetryDelay: .seconds(80), maximumAttempts: 10
     )
 
-    /// A transport with short timeouts, so tests of a silent server are quick; a test that needs
-    /// every message through even when the machine is busy gives a longer `replyTimeout`.
-    static func transport(port: Int, replyTimeout: Duration = .seconds(1)) throws -> SMTPMailTransport {
+    /// A transport with short timeouts, so tests of a silent server are quick; a `patient` one, for
+    /// a test that needs every message through even while the whole suite keeps the machine busy
+    /// (a connection was seen to take over 2 s then).
+    static func transport(port: Int, patient: Bool = false) throws -> SMTPMailTransport {
         try SMTPMailTransport(
             settings: SMTPSettings(
-                host: "127.0.0.1", port: port, security: .none, connectTimeout: .seconds(2), replyTimeout: replyTimeout
+                host: "127.0.0.1", port: port, security: .none,
+                connectTimeout: .seconds(patient ? 20 : 2), replyTimeout: .seconds(patient ? 20 : 1)
             ),
             logger: TestStore.quietLogger
         )
@@ -156,7 +158,7 @@ struct MailOutageTests {
         try await TestStore.with { test in
             _ = try await test.store.signatureWriter.sign(try await test.request(email: "ani@example.org"))
             // A timeout here would only retry later on the test's stopped clock, and prove nothing.
-            let stalling = StallingTransport(try Self.transport(port: server.port, replyTimeout: .seconds(20)))
+            let stalling = StallingTransport(try Self.transport(port: server.port, patient: true))
             let first = try await MailWorkerTests.worker(test.store, transport: stalling, settings: Self.settings)
             // The first worker hands the message over and then stops before it records the
             // success, as a process killed at that moment would.
@@ -183,7 +185,7 @@ struct MailOutageTests {
             let restarted = try await test.open()
             do {
                 let second = try await MailWorkerTests.worker(
-                    restarted, transport: try Self.transport(port: server.port, replyTimeout: .seconds(20)), settings: Self.settings
+                    restarted, transport: try Self.transport(port: server.port, patient: true), settings: Self.settings
                 )
                 #expect(try await second.deliverDueMail() == 0, "the lease keeps a second worker off while the first may still be sending")
                 test.clock.advance(by: 61)
