@@ -39,8 +39,12 @@ public enum DatabaseEngine: String, Sendable {
     var migrationLock: (take: String, release: String)? {
         switch self {
         case .sqlite: nil
-        // Any fixed number serves; this one spells "vigil" on a telephone keypad.
-        case .postgres: ("SELECT pg_advisory_lock(84445)", "SELECT pg_advisory_unlock(84445)")
+        // One lock per schema, so campaigns sharing a database do not wait for each other. Any
+        // fixed first number serves; this one spells "vigil" on a telephone keypad.
+        case .postgres: (
+            "SELECT pg_advisory_lock(84445, hashtext(current_schema()))",
+            "SELECT pg_advisory_unlock(84445, hashtext(current_schema()))"
+        )
         }
     }
 
