@@ -102,6 +102,7 @@ public final class Store: Sendable {
                 writer: SignatureWriter(
                     database: connections.signatureWriter,
                     engine: connections.engine,
+                    fileWriteLock: connections.fileWriteLock,
                     cipher: cipher,
                     settings: settings,
                     random: random,
@@ -175,7 +176,9 @@ public final class Store: Sendable {
     /// Runs `body` with the connection for writes other than signatures, alone: no other task
     /// writes on that connection meanwhile.
     func write<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        try await otherWritesLock.withLock { try await body(connections.otherWrites) }
+        try await otherWritesLock.withLock {
+            try await connections.fileWriteLock.withLockIfAny { try await body(connections.otherWrites) }
+        }
     }
 
     /// Runs `body` in one transaction on the connection for other writes: all of it lands, or

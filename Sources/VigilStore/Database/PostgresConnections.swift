@@ -44,6 +44,7 @@ public struct PostgresLocation: Sendable {
 /// readers may be shared by concurrent requests; a transaction has its connection to itself.
 final class PostgresConnections: DatabaseConnections {
     let engine = DatabaseEngine.postgres
+    let fileWriteLock: AsyncLock? = nil
     let signatureWriter: any SQLDatabase
     let otherWrites: any SQLDatabase
     private let readers: [any SQLDatabase]

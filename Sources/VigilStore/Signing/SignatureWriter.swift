@@ -15,6 +15,8 @@ import VigilCore
 public final class SignatureWriter: Service, Sendable {
     let database: any SQLDatabase
     let engine: DatabaseEngine
+    /// Taken around each transaction; see ``DatabaseConnections/fileWriteLock``.
+    let fileWriteLock: AsyncLock?
     let cipher: PersonalDataCipher
     private let settings: SigningSettings
     let random: any RandomSource
@@ -31,7 +33,7 @@ public final class SignatureWriter: Service, Sendable {
     public static let batchSizeMetric = "vigil_signature_batch_size"
 
     enum Job: Sendable {
-        case sign(SigningRequest, CheckedContinuation<SigningOutcome, any Error>)
+        case sign(SealedSigning, CheckedContinuation<SigningOutcome, any Error>)
         case confirm(ConfirmationToken, CheckedContinuation<ConfirmationOutcome, any Error>)
         case revise(SignatureRevision, CheckedContinuation<RevisionOutcome, any Error>)
 
@@ -53,6 +55,7 @@ public final class SignatureWriter: Service, Sendable {
     init(
         database: any SQLDatabase,
         engine: DatabaseEngine,
+        fileWriteLock: AsyncLock?,
         cipher: PersonalDataCipher,
         settings: SigningSettings,
         random: some RandomSource,
@@ -64,6 +67,7 @@ public final class SignatureWriter: Service, Sendable {
     ) {
         self.database = database
         self.engine = engine
+        self.fileWriteLock = fileWriteLock
         self.cipher = cipher
         self.settings = settings
         self.random = random
@@ -78,8 +82,11 @@ public final class SignatureWriter: Service, Sendable {
 
     /// Writes a signature (or re-sends its e-mail) and returns once that is committed.
     public func sign(_ request: SigningRequest) async throws -> SigningOutcome {
-        try await withCheckedThrowingContinuation { continuation in
-            enqueue(.sign(request, continuation))
+        // Sealed on the caller's task: requests are encrypted and hashed side by side, and the
+        // writer's transaction, which every request waits for, does only the database's part.
+        let sealed = try SealedSigning(request, cipher: cipher, random: random)
+        return try await withCheckedThrowingContinuation { continuation in
+            enqueue(.sign(sealed, continuation))
         }
     }
 
@@ -178,7 +185,7 @@ public final class SignatureWriter: Service, Sendable {
     /// is retried alone so that one bad request cannot sink the others.
     private func commit(_ batch: [Job]) async {
         do {
-            let result = try await write(batch)
+            let result = try await fileWriteLock.withLockIfAny { try await write(batch) }
             batchSizes.record(batch.count)
             liveCounts.update(result.counts)
             if result.queuedMail { announceMail() }
@@ -217,7 +224,7 @@ public final class SignatureWriter: Service, Sendable {
 
     private func write(_ batch: [Job]) async throws -> BatchResult {
         let moment = now()
-        var signing: [(index: Int, request: SigningRequest)] = []
+        var signing: [(index: Int, request: SealedSigning)] = []
         var confirming: [(index: Int, token: ConfirmationToken)] = []
         var revising: [(index: Int, revision: SignatureRevision)] = []
         for (index, job) in batch.enumerated() {
@@ -308,7 +315,7 @@ public final class SignatureWriter: Service, Sendable {
     /// the requests that count at once are left in `countedAtOnce`, with the token that
     /// confirms them in the same transaction, and answered by that confirmation.
     private func writeSignatures(
-        _ requests: [(index: Int, request: SigningRequest)],
+        _ requests: [(index: Int, request: SealedSigning)],
         at moment: Date,
         changes: inout CounterChanges,
         mail: inout [QueuedMail],
@@ -324,9 +331,9 @@ public final class SignatureWriter: Service, Sendable {
         var newRows: [SQLQueryString] = []
         var updates: [SQLQueryString] = []
 
-        let byPetition = Dictionary(grouping: requests, by: { $0.request.petitionID })
+        let byPetition = Dictionary(grouping: requests, by: { $0.request.request.petitionID })
         for (petitionID, group) in byPetition.sorted(by: { $0.key < $1.key }) {
-            let indexes = group.map { cipher.blindIndex(ofNormalisedEmail: $0.request.signature.email.normalised) }
+            let indexes = group.map(\.request.emailIndex)
             var existing: [String: ExistingSignature] = [:]
             let rows = try await database.raw(
                 """
@@ -343,18 +350,11 @@ public final class SignatureWriter: Service, Sendable {
                 )
             }
 
-            for ((position, request), emailIndex) in zip(group, indexes) {
+            for (position, sealedSigning) in group {
+                let request = sealedSigning.request
                 let signature = request.signature
-                let details = SignerDetails(
-                    name: signature.name,
-                    email: signature.email.address,
-                    city: signature.city,
-                    comment: signature.comment
-                )
-                let sealed = Data(try cipher.seal(json: details))
-                let token = ConfirmationToken(random: random)
-                let manageToken = cipher.manageToken(petitionID: petitionID, emailIndex: emailIndex)
-                let domainIndex = cipher.domainIndex(of: signature.email.domain)
+                let (emailIndex, sealed, token) = (sealedSigning.emailIndex, sealedSigning.details, sealedSigning.token)
+                let (manageToken, domainIndex) = (sealedSigning.manageToken, sealedSigning.domainIndex)
                 let confirmationMail = QueuedMail(
                     kind: .confirmSignature,
                     language: request.language.rawValue,
@@ -392,7 +392,7 @@ public final class SignatureWriter: Service, Sendable {
                          \(bind: request.clientHash), \(bind: request.hold == nil ? token.hash : noText),
                          \(bind: request.hold == nil ? expiresMS : noTime), \(bind: nowMS), \(bind: request.hold == nil ? nowMS : noTime),
                          \(bind: signature.nameModeration), \(bind: signature.commentModeration),
-                         \(bind: PersonalDataCipher.hash(manageToken: manageToken)), \(bind: request.networkHash),
+                         \(bind: sealedSigning.manageTokenHash), \(bind: request.networkHash),
                          \(bind: domainIndex), \(bind: request.committeeID), \(bind: request.channel.name), \(bind: request.partnerID),
                          \(bind: tags))
                         """
@@ -621,3 +621,4 @@ extension ValidSignature {
     /// Whether staff must look at the comment before it is shown.
     var commentModeration: String { comment == nil ? "none" : "pending" }
 }
+

@@ -1,0 +1,31 @@
+import Foundation
+import VigilCore
+
+/// A signing request with everything the writer stores in sealed or hashed form worked out:
+/// the signer's details encrypted, the address's blind index, the confirmation token, the
+/// management token and the domain's index. Only what is written comes from the database.
+struct SealedSigning: Sendable {
+    let request: SigningRequest
+    /// Finds earlier signatures from the same address without storing the address.
+    let emailIndex: String
+    /// Name, address, city and comment, encrypted.
+    let details: Data
+    /// The link's token, sent in the confirmation e-mail if one goes out.
+    let token: ConfirmationToken
+    let manageToken: String
+    let manageTokenHash: String
+    let domainIndex: String
+
+    init(_ request: SigningRequest, cipher: PersonalDataCipher, random: any RandomSource) throws {
+        let signature = request.signature
+        self.request = request
+        emailIndex = cipher.blindIndex(ofNormalisedEmail: signature.email.normalised)
+        details = Data(try cipher.seal(json: SignerDetails(
+            name: signature.name, email: signature.email.address, city: signature.city, comment: signature.comment
+        )))
+        token = ConfirmationToken(random: random)
+        manageToken = cipher.manageToken(petitionID: request.petitionID, emailIndex: emailIndex)
+        manageTokenHash = PersonalDataCipher.hash(manageToken: manageToken)
+        domainIndex = cipher.domainIndex(of: signature.email.domain)
+    }
+}
