@@ -139,7 +139,10 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilMailTests",
-            dependencies: ["VigilMail", "VigilTestSupport"],
+            dependencies: [
+                "VigilMail", "VigilTestSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             exclude: ["Support/smtp_test_server.py"],
             swiftSettings: swiftSettings
         ),

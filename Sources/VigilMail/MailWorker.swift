@@ -76,7 +76,9 @@ public final class MailWorker: Service, Sendable {
             await withGracefulShutdownHandler {
                 while !Task.isCancelled && !Task.isShuttingDownGracefully {
                     do {
-                        while try await self.deliverDueMail() == self.settings.batchSize {}
+                        // A full round means more may be due; a shutdown ends the rounds, so a long
+                        // queue waits for the next start rather than holding the process up.
+                        while try await self.deliverDueMail() == self.settings.batchSize, !Task.isShuttingDownGracefully {}
                     } catch {
                         self.logger.error("cannot read the outbox: \(error)")
                     }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ServiceLifecycle
 import Testing
 import VigilCore
 import VigilStore
@@ -19,6 +20,16 @@ final class ScriptedTransport: MailTransport {
         let next = script.withLock { $0.isEmpty ? nil : $0.removeFirst() }
         if let failure = next { throw failure }
         delivered.withLock { $0.append(message) }
+    }
+}
+
+/// A transport that takes 10 ms per message, as a remote server might, and counts them.
+final class PacedTransport: MailTransport {
+    let delivered = Locked(0)
+
+    func send(_ message: MailMessage) async throws {
+        try await Task.sleep(for: .milliseconds(10))
+        delivered.withLock { $0 += 1 }
     }
 }
 
@@ -55,6 +66,29 @@ struct MailWorkerTests {
             #expect(mail.body.contains("The link works until September 28, 2026."))
             #expect(mail.messageID.hasSuffix("@example.org>"))
             #expect(try await test.store.outboxSummary() == OutboxSummary(sent: 1))
+        }
+    }
+
+    @Test("on shutdown the worker ends the round it is in and leaves the rest of a long queue for the next start")
+    func stopsWithinARound() async throws {
+        try await TestStore.with { test in
+            for index in 0..<30 {
+                _ = try await test.store.signatureWriter.sign(try await test.request(email: "signer\(index)@example.org"))
+            }
+            let transport = PacedTransport()
+            let worker = try await Self.worker(test.store, transport: transport, settings: .init(batchSize: 5))
+            let services = ServiceGroup(configuration: .init(services: [worker], logger: TestStore.quietLogger))
+            try await withThrowingTaskGroup { tasks in
+                tasks.addTask { try await services.run() }
+                while transport.delivered.withLock({ $0 }) == 0 {
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+                await services.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+            }
+            let sent = transport.delivered.withLock { $0 }
+            #expect((1...5).contains(sent), "at most the round of 5 under way when the shutdown came")
+            #expect(try await test.store.outboxSummary() == OutboxSummary(queued: 30 - sent, sent: sent))
         }
     }
 
