@@ -19,7 +19,15 @@ final class ContentWatcher: Service, Sendable {
     private let interval: Duration
     private let logger: Logger
     private let loaded: Locked<(version: Int64, registry: RegistryDirectory)>
-    private let underAttackState: Locked<Bool>
+    private let underAttackState: Locked<UnderAttackState>
+
+    /// The switch as this server knows it, and how often it was thrown here.
+    private struct UnderAttackState {
+        var isOn: Bool
+        /// Counts switches thrown on this server, so a look that read the database before one
+        /// of them does not put the older value back.
+        var switchedHere = 0
+    }
 
     /// The public registry as last loaded.
     var registry: RegistryDirectory { loaded.withLock { $0.registry } }
@@ -28,7 +36,7 @@ final class ContentWatcher: Service, Sendable {
     var registryVersion: Int64 { loaded.withLock { $0.version } }
 
     /// Whether the sign form asks for a proof of work, as last read.
-    var underAttack: Bool { underAttackState.withLock { $0 } }
+    var underAttack: Bool { underAttackState.withLock { $0.isOn } }
 
     init(
         store: Store, directory: PetitionDirectory, committees: CommitteeDirectory, registry: RegistryDirectory, version: Int64,
@@ -40,12 +48,15 @@ final class ContentWatcher: Service, Sendable {
         self.interval = interval
         self.logger = logger
         loaded = Locked((version, registry))
-        underAttackState = Locked(underAttack)
+        underAttackState = Locked(UnderAttackState(isOn: underAttack))
     }
 
     /// Takes a switch this process has just written, without waiting for the next look.
     func use(underAttack: Bool) {
-        underAttackState.withLock { $0 = underAttack }
+        underAttackState.withLock { state in
+            state.isOn = underAttack
+            state.switchedHere += 1
+        }
     }
 
     func run() async throws {
@@ -62,12 +73,14 @@ final class ContentWatcher: Service, Sendable {
         do {
             try await store.refreshLiveCounts()
             try await committees.reload()
+            let switchedBefore = underAttackState.withLock { $0.switchedHere }
             let underAttack = try await store.underAttack()
-            let was = underAttackState.withLock { state in
-                defer { state = underAttack }
-                return state
+            let was = underAttackState.withLock { state -> Bool? in
+                guard state.switchedHere == switchedBefore else { return nil }
+                defer { state.isOn = underAttack }
+                return state.isOn
             }
-            if was != underAttack {
+            if let was, was != underAttack {
                 logger.notice("the sign form's proof of work was switched \(underAttack ? "on" : "off") in the database")
             }
             let version = try await store.registryVersion()
