@@ -103,6 +103,7 @@ public final class Store: Sendable {
                     database: connections.signatureWriter,
                     engine: connections.engine,
                     fileWriteLock: connections.fileWriteLock,
+                    walCheckpointer: connections.walCheckpointer,
                     cipher: cipher,
                     settings: settings,
                     random: random,
@@ -177,7 +178,9 @@ public final class Store: Sendable {
     /// writes on that connection meanwhile.
     func write<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         try await otherWritesLock.withLock {
-            try await connections.fileWriteLock.withLockIfAny { try await body(connections.otherWrites) }
+            let result = try await connections.fileWriteLock.withLockIfAny { try await body(connections.otherWrites) }
+            connections.walCheckpointer?.committed()
+            return result
         }
     }
 

@@ -7,7 +7,7 @@ import SQLiteNIO
 import Synchronization
 
 /// The SQLite connections of one database file: one for the signature writer, one for
-/// other writes, and a few read-only ones.
+/// other writes, a few read-only ones, and one that checkpoints the write-ahead log.
 ///
 /// Each connection has its own single-thread pool. sqlite-nio runs a connection's statements
 /// on whichever pool thread is free; with more than one thread a read issued right after a
@@ -23,6 +23,7 @@ final class SQLiteConnections: DatabaseConnections {
 
     let engine = DatabaseEngine.sqlite
     let fileWriteLock: AsyncLock? = AsyncLock()
+    let walCheckpointer: WALCheckpointer?
     let signatureWriter: any SQLDatabase
     let otherWrites: any SQLDatabase
     private let readers: [any SQLDatabase]
@@ -36,7 +37,8 @@ final class SQLiteConnections: DatabaseConnections {
         self.threadPools = threadPools
         signatureWriter = databases[0]
         otherWrites = databases[1]
-        readers = Array(databases.dropFirst(2))
+        readers = Array(databases.dropFirst(2).dropLast())
+        walCheckpointer = WALCheckpointer(database: databases[databases.count - 1], logger: logger)
     }
 
     /// The page cache of each writing connection, in KiB.
@@ -52,7 +54,8 @@ final class SQLiteConnections: DatabaseConnections {
         var connections: [SQLiteConnection] = []
         var pools: [NIOThreadPool] = []
         do {
-            for index in 0..<(2 + max(1, readerCount)) {
+            let checkpointing = 2 + max(1, readerCount)
+            for index in 0...checkpointing {
                 let pool = NIOThreadPool(numberOfThreads: 1)
                 pool.start()
                 pools.append(pool)
@@ -82,8 +85,9 @@ final class SQLiteConnections: DatabaseConnections {
                     // a failing row can be undone alone; in a file, that journal cost the writer
                     // about 7 % of the server's CPU time in the signing benchmark, in file writes.
                     try await sql.raw("PRAGMA temp_store = MEMORY").run()
+                    try await sql.raw("PRAGMA wal_autocheckpoint = \(unsafeRaw: String(WALCheckpointer.backstopPages))").run()
                 }
-                if index >= 2 {
+                if index >= 2 && index < checkpointing {
                     try await sql.raw("PRAGMA query_only = ON").run()
                 }
             }

@@ -17,6 +17,7 @@ public final class SignatureWriter: Service, Sendable {
     let engine: DatabaseEngine
     /// Taken around each transaction; see ``DatabaseConnections/fileWriteLock``.
     let fileWriteLock: AsyncLock?
+    private let walCheckpointer: WALCheckpointer?
     let cipher: PersonalDataCipher
     private let settings: SigningSettings
     let random: any RandomSource
@@ -56,6 +57,7 @@ public final class SignatureWriter: Service, Sendable {
         database: any SQLDatabase,
         engine: DatabaseEngine,
         fileWriteLock: AsyncLock?,
+        walCheckpointer: WALCheckpointer?,
         cipher: PersonalDataCipher,
         settings: SigningSettings,
         random: some RandomSource,
@@ -68,6 +70,7 @@ public final class SignatureWriter: Service, Sendable {
         self.database = database
         self.engine = engine
         self.fileWriteLock = fileWriteLock
+        self.walCheckpointer = walCheckpointer
         self.cipher = cipher
         self.settings = settings
         self.random = random
@@ -186,6 +189,7 @@ public final class SignatureWriter: Service, Sendable {
     private func commit(_ batch: [Job]) async {
         do {
             let result = try await fileWriteLock.withLockIfAny { try await write(batch) }
+            walCheckpointer?.committed()
             batchSizes.record(batch.count)
             liveCounts.update(result.counts)
             if result.queuedMail { announceMail() }
