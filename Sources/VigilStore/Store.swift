@@ -8,7 +8,9 @@ import VigilCore
 /// consistent reads and writes. Signature writes go through its ``signatureWriter``.
 public final class Store: Sendable {
     let connections: any DatabaseConnections
-    private let otherWritesLock = AsyncLock()
+    private let otherWritesLock: AsyncLock
+    /// On SQLite, keeps the write-ahead log short without making a commit wait for it.
+    private let walCheckpointer: WALCheckpointer?
     let cipher: PersonalDataCipher
     let random: any RandomSource
     let now: @Sendable () -> Date
@@ -93,6 +95,9 @@ public final class Store: Sendable {
                 try await Self.recordKeyID(cipher.keyID, on: connections.otherWrites)
             }
             let liveCounts = LiveCounts()
+            let otherWritesLock = AsyncLock()
+            let walCheckpointer = connections.engine == .sqlite
+                ? WALCheckpointer(database: connections.otherWrites, lock: otherWritesLock, logger: logger) : nil
             let (mailQueued, mailQueuedContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
             let store = Store(
                 connections: connections,
@@ -103,7 +108,7 @@ public final class Store: Sendable {
                     database: connections.signatureWriter,
                     engine: connections.engine,
                     fileWriteLock: connections.fileWriteLock,
-                    walCheckpointer: connections.walCheckpointer,
+                    walCheckpointer: walCheckpointer,
                     cipher: cipher,
                     settings: settings,
                     random: random,
@@ -114,6 +119,8 @@ public final class Store: Sendable {
                     logger: logger
                 ),
                 mailQueued: (mailQueued, mailQueuedContinuation),
+                otherWritesLock: otherWritesLock,
+                walCheckpointer: walCheckpointer,
                 now: now,
                 logger: logger
             )
@@ -136,9 +143,13 @@ public final class Store: Sendable {
         liveCounts: LiveCounts,
         writer: SignatureWriter,
         mailQueued: (AsyncStream<Void>, AsyncStream<Void>.Continuation),
+        otherWritesLock: AsyncLock,
+        walCheckpointer: WALCheckpointer?,
         now: @escaping @Sendable () -> Date,
         logger: Logger
     ) {
+        self.otherWritesLock = otherWritesLock
+        self.walCheckpointer = walCheckpointer
         self.connections = connections
         self.cipher = cipher
         self.random = random
@@ -179,7 +190,7 @@ public final class Store: Sendable {
     func write<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         try await otherWritesLock.withLock {
             let result = try await connections.fileWriteLock.withLockIfAny { try await body(connections.otherWrites) }
-            connections.walCheckpointer?.committed()
+            walCheckpointer?.committed()
             return result
         }
     }

@@ -18,9 +18,6 @@ protocol DatabaseConnections: Sendable {
     /// millisecond or more. Writers in this process take this lock first, so they queue for one
     /// another instead, and the signature writer never sleeps behind the mail worker.
     var fileWriteLock: AsyncLock? { get }
-    /// On SQLite, what keeps the write-ahead log short without making a commit wait for it;
-    /// told of every commit. `nil` on PostgreSQL.
-    var walCheckpointer: WALCheckpointer? { get }
     func close() async
 }
 

@@ -45,7 +45,6 @@ public struct PostgresLocation: Sendable {
 final class PostgresConnections: DatabaseConnections {
     let engine = DatabaseEngine.postgres
     let fileWriteLock: AsyncLock? = nil
-    let walCheckpointer: WALCheckpointer? = nil
     let signatureWriter: any SQLDatabase
     let otherWrites: any SQLDatabase
     private let readers: [any SQLDatabase]

@@ -7,7 +7,7 @@ import SQLiteNIO
 import Synchronization
 
 /// The SQLite connections of one database file: one for the signature writer, one for
-/// other writes, a few read-only ones, and one that checkpoints the write-ahead log.
+/// other writes, and a few read-only ones.
 ///
 /// Each connection has its own single-thread pool. sqlite-nio runs a connection's statements
 /// on whichever pool thread is free; with more than one thread a read issued right after a
@@ -23,7 +23,6 @@ final class SQLiteConnections: DatabaseConnections {
 
     let engine = DatabaseEngine.sqlite
     let fileWriteLock: AsyncLock? = AsyncLock()
-    let walCheckpointer: WALCheckpointer?
     let signatureWriter: any SQLDatabase
     let otherWrites: any SQLDatabase
     private let readers: [any SQLDatabase]
@@ -37,8 +36,7 @@ final class SQLiteConnections: DatabaseConnections {
         self.threadPools = threadPools
         signatureWriter = databases[0]
         otherWrites = databases[1]
-        readers = Array(databases.dropFirst(2).dropLast())
-        walCheckpointer = WALCheckpointer(database: databases[databases.count - 1], logger: logger)
+        readers = Array(databases.dropFirst(2))
     }
 
     /// The page cache of each writing connection, in KiB.
@@ -54,8 +52,7 @@ final class SQLiteConnections: DatabaseConnections {
         var connections: [SQLiteConnection] = []
         var pools: [NIOThreadPool] = []
         do {
-            let checkpointing = 2 + max(1, readerCount)
-            for index in 0...checkpointing {
+            for index in 0..<(2 + max(1, readerCount)) {
                 let pool = NIOThreadPool(numberOfThreads: 1)
                 pool.start()
                 pools.append(pool)
@@ -87,7 +84,7 @@ final class SQLiteConnections: DatabaseConnections {
                     try await sql.raw("PRAGMA temp_store = MEMORY").run()
                     try await sql.raw("PRAGMA wal_autocheckpoint = \(unsafeRaw: String(WALCheckpointer.backstopPages))").run()
                 }
-                if index >= 2 && index < checkpointing {
+                if index >= 2 {
                     try await sql.raw("PRAGMA query_only = ON").run()
                 }
             }
