@@ -3,6 +3,7 @@ import Logging
 import PostgresKit
 import PostgresNIO
 import Testing
+import VigilCore
 import VigilStore
 
 /// The database a test's stores are made on. Suites marked ``Trait/onBothDatabases`` run every
@@ -61,6 +62,8 @@ public struct BothDatabases: SuiteTrait, TestTrait, TestScoping {
     public func provideScope(
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
     ) async throws {
+        await Self.turns.wait()
+        defer { Self.turns.signal() }
         try await TestDatabase.$current.withValue(.sqlite) { try await function() }
         guard let url = TestDatabase.postgresURL else { return }
         do {
@@ -69,6 +72,11 @@ public struct BothDatabases: SuiteTrait, TestTrait, TestScoping {
             throw OnPostgres(error: error)
         }
     }
+
+    /// How many of these tests run at once. Unbounded, the suite held over a hundred stores
+    /// open together, and thousands of descriptors (see ``ProcessLaunch``); on two cores a
+    /// dozen keeps both busy.
+    private static let turns = TestTurns(12)
 
     /// An error thrown by a test during its PostgreSQL run.
     struct OnPostgres: Error, CustomStringConvertible {
@@ -80,4 +88,38 @@ public struct BothDatabases: SuiteTrait, TestTrait, TestScoping {
 extension Trait where Self == BothDatabases {
     /// Runs each test on SQLite and, when `VIGIL_TEST_POSTGRES_URL` is set, on PostgreSQL too.
     public static var onBothDatabases: BothDatabases { BothDatabases() }
+}
+
+/// A counting semaphore for tests: `wait` suspends the task, never a thread.
+final class TestTurns: Sendable {
+    private let state: Locked<(free: Int, waiting: [CheckedContinuation<Void, Never>])>
+
+    init(_ count: Int) {
+        state = Locked((count, []))
+    }
+
+    func wait() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { state -> Bool in
+                guard state.free > 0 else {
+                    state.waiting.append(continuation)
+                    return false
+                }
+                state.free -= 1
+                return true
+            }
+            if now { continuation.resume() }
+        }
+    }
+
+    func signal() {
+        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard !state.waiting.isEmpty else {
+                state.free += 1
+                return nil
+            }
+            return state.waiting.removeFirst()
+        }
+        next?.resume()
+    }
 }
