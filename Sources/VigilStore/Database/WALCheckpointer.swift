@@ -10,8 +10,8 @@ import VigilCore
 /// every request waiting for that commit would wait for the copy and its fsync as well. A
 /// passive checkpoint never blocks a writer and never waits for one, so it runs on the
 /// connection for other writes (holding that connection's lock, not the file's) while the
-/// next batch is written.
-/// The writers keep a much larger automatic threshold as a backstop, should this one fall behind.
+/// next batch is written. The writers keep a much larger automatic threshold as a backstop,
+/// should this one fall behind.
 final class WALCheckpointer: Sendable {
     /// The log size, in pages, at which a writer's own commit checkpoints after all.
     static let backstopPages = 10_000
