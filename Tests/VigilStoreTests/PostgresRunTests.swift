@@ -1,3 +1,6 @@
+import PostgresKit
+import PostgresNIO
+import SQLKit
 import Testing
 import VigilCore
 import VigilTestSupport
@@ -50,6 +53,59 @@ struct PostgresRunTests {
         try await second.value
         #expect(opened.withLock { $0 })
         await store.close()
+    }
+
+    @Test(
+        "after the server ends every session the store connects again, but never finishes a cut-off transaction on a new connection",
+        .enabled(if: TestDatabase.postgresURL != nil, TestDatabase.postgresSkipReason)
+    )
+    func reconnects() async throws {
+        let url = try #require(TestDatabase.postgresURL)
+        try await TestDatabase.$current.withValue(.postgres(url: url)) {
+            try await TestStore.with { test in
+                guard case .postgres(let location) = test.location else { return }
+                _ = try await test.store.signatureWriter.sign(try await test.request(email: "before@example.org"))
+                let versions = "SELECT CAST(SUM(version) AS BIGINT) AS v FROM petition_counters"
+                let before = try await test.store.reader.raw(SQLQueryString(versions)).first()?.decode(column: "v", as: Int64.self)
+
+                // A transaction under way when the server ends its session.
+                await #expect(throws: StoreError.self) {
+                    try await test.store.transaction { database in
+                        try await database.raw("UPDATE petition_counters SET version = version + 1000").run()
+                        try await Self.endSessions(of: location, url: url)
+                        try await Task.sleep(for: .milliseconds(300))
+                        try await database.raw("UPDATE petition_counters SET held_count = held_count + 1000").run()
+                    }
+                }
+
+                // Every connection comes back for the next statement outside a transaction; one
+                // sent while the loss was still being noticed may fail.
+                var summary: OutboxSummary?
+                for _ in 0..<5 where summary == nil {
+                    summary = try? await test.store.outboxSummary()
+                    if summary == nil { try await Task.sleep(for: .milliseconds(100)) }
+                }
+                #expect(summary?.queued == 1)
+                _ = try await test.store.signatureWriter.sign(try await test.request(email: "after@example.org"))
+                #expect(try await test.store.outboxSummary().queued == 2)
+                let after = try await test.store.reader.raw(SQLQueryString(versions)).first()?.decode(column: "v", as: Int64.self)
+                #expect(after == before, "the cut-off update is not there")
+                let held = try await test.store.reader.raw("SELECT CAST(SUM(held_count) AS BIGINT) AS h FROM petition_counters").first()?
+                    .decode(column: "h", as: Int64.self)
+                #expect(held == 0, "the statement after the loss ran nowhere")
+            }
+        }
+    }
+
+    /// Ends every session of the store at `location`, as a restart or failover of the server would.
+    static func endSessions(of location: PostgresLocation, url: String) async throws {
+        let configuration = try SQLPostgresConfiguration(url: url).coreConfiguration
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: TestStore.quietLogger)
+        let ended = try await connection.sql().raw(
+            "SELECT COUNT(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE application_name = \(bind: location.applicationName)"
+        ).first()?.decode(column: "n", as: Int.self)
+        try await connection.close()
+        #expect(ended == 6, "the writer's, the other writes' and four readers' sessions")
     }
 
     @Test("a database URL's password never reaches a message; a URL that is not postgres:// is refused before connecting")

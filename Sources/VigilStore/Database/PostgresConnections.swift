@@ -42,25 +42,23 @@ public struct PostgresLocation: Sendable {
 /// The PostgreSQL connections of one store, laid out as ``SQLiteConnections``: the writer's,
 /// the other writes', and readers. PostgreSQL runs the queries of one connection in order, so
 /// readers may be shared by concurrent requests; a transaction has its connection to itself.
+/// Each is a ``PostgresSession``, which connects again after the server dropped it.
 final class PostgresConnections: DatabaseConnections {
     let engine = DatabaseEngine.postgres
     let fileWriteLock: AsyncLock? = nil
     let signatureWriter: any SQLDatabase
     let otherWrites: any SQLDatabase
     private let readers: [any SQLDatabase]
-    private let connections: [PostgresConnection]
+    private let sessions: [PostgresSession]
     private let nextReader = Atomic<UInt>(0)
-    private let closed = ClosedFlag()
+    private let closed: ClosedFlag
 
-    private init(connections: [PostgresConnection], logger: Logger) {
-        let closed = closed
-        let databases = connections.map {
-            ClosableDatabase(base: $0.sql(queryLogLevel: .trace, logger: logger), closed: closed) as any SQLDatabase
-        }
-        self.connections = connections
-        signatureWriter = databases[0]
-        otherWrites = databases[1]
-        readers = Array(databases.dropFirst(2))
+    private init(sessions: [PostgresSession], closed: ClosedFlag) {
+        self.sessions = sessions
+        self.closed = closed
+        signatureWriter = sessions[0]
+        otherWrites = sessions[1]
+        readers = Array(sessions.dropFirst(2))
     }
 
     /// Connects to the server, creating the schema if it is missing.
@@ -75,31 +73,52 @@ final class PostgresConnections: DatabaseConnections {
         logger: Logger
     ) async throws -> PostgresConnections {
         let configuration = try location.configuration()
-        var connections: [PostgresConnection] = []
+        let closed = ClosedFlag()
+        var sessions: [PostgresSession] = []
         do {
             for index in 0..<(2 + max(1, readerCount)) {
-                let connection: PostgresConnection
-                do {
-                    connection = try await PostgresConnection.connect(
-                        configuration: configuration, id: index, logger: logger
-                    )
-                } catch {
-                    throw StoreError.databaseUnreachable("\(PostgresLocation.redacted(location.url)): \(String(reflecting: error))")
+                let connect: PostgresSession.Connect = {
+                    try await Self.connect(location, configuration: configuration, id: index, synchronousCommit: synchronousCommit, logger: logger)
                 }
-                connections.append(connection)
-                let sql = connection.sql(queryLogLevel: .trace, logger: logger)
+                let session = PostgresSession(connection: try await connect(), connect: connect, closed: closed, logger: logger)
+                sessions.append(session)
                 if index == 0 {
-                    try await sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: location.schema)").run()
+                    // search_path may name a schema that does not exist yet; it counts once made.
+                    try await session.raw("CREATE SCHEMA IF NOT EXISTS \(ident: location.schema)").run()
                 }
-                // Per connection: where the tables are, and how durable a commit is.
-                try await sql.raw("SET search_path TO \(ident: location.schema)").run()
-                try await sql.raw("SET synchronous_commit TO \(unsafeRaw: synchronousCommit ? "on" : "off")").run()
             }
         } catch {
-            for connection in connections { try? await connection.close() }
+            for session in sessions { try? await session.connection.close() }
             throw error
         }
-        return PostgresConnections(connections: connections, logger: logger)
+        return PostgresConnections(sessions: sessions, closed: closed)
+    }
+
+    /// One connection with its session set up: where the tables are, how durable a commit is,
+    /// and a name that shows in `pg_stat_activity`.
+    private static func connect(
+        _ location: PostgresLocation,
+        configuration: PostgresConnection.Configuration,
+        id: Int,
+        synchronousCommit: Bool,
+        logger: Logger
+    ) async throws -> PostgresConnection {
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(configuration: configuration, id: id, logger: logger)
+        } catch {
+            throw StoreError.databaseUnreachable("\(PostgresLocation.redacted(location.url)): \(String(reflecting: error))")
+        }
+        do {
+            let sql = connection.sql(queryLogLevel: .trace, logger: logger)
+            try await sql.raw("SET search_path TO \(ident: location.schema)").run()
+            try await sql.raw("SET synchronous_commit TO \(unsafeRaw: synchronousCommit ? "on" : "off")").run()
+            try await sql.raw("SET application_name TO \(literal: location.applicationName)").run()
+            return connection
+        } catch {
+            try? await connection.close()
+            throw error
+        }
     }
 
     var reader: any SQLDatabase {
@@ -109,50 +128,18 @@ final class PostgresConnections: DatabaseConnections {
 
     func close() async {
         closed.set()
-        for connection in connections { try? await connection.close() }
+        for session in sessions { try? await session.connection.close() }
     }
 }
 
-/// A PostgreSQL connection that refuses queries once its store has closed it.
-///
-/// postgres-nio was seen to leave a query on a closed connection waiting forever; a closed store
-/// must answer "unreachable" (`/readyz`) instead.
-private struct ClosableDatabase: SQLDatabase {
-    let base: any SQLDatabase
-    let closed: ClosedFlag
-
-    var logger: Logger { base.logger }
-    var eventLoop: any EventLoop { base.eventLoop }
-    var version: (any SQLDatabaseReportedVersion)? { base.version }
-    var dialect: any SQLDialect { base.dialect }
-    var queryLogLevel: Logger.Level? { base.queryLogLevel }
-
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
-        guard !closed.isSet else { return eventLoop.makeFailedFuture(StoreError.databaseUnreachable("(the store is closed)")) }
-        return base.execute(sql: query, onRow).flatMapErrorThrowing { throw Self.explained($0) }
-    }
-
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
-        guard !closed.isSet else { throw StoreError.databaseUnreachable("(the store is closed)") }
-        do {
-            try await base.execute(sql: query, onRow)
-        } catch {
-            throw Self.explained(error)
-        }
-    }
-
-    /// postgres-nio describes every error as "PSQLError – Generic description", so that a log
-    /// never shows what a query held. The server's own message and code say what went wrong
-    /// without the query's values, and are what an operator needs.
-    private static func explained(_ error: any Error) -> any Error {
-        guard let error = error as? PSQLError else { return error }
-        guard let message = error.serverInfo?[.message] else { return StoreError.databaseUnreachable("(\(error.code))") }
-        return StoreError.database(message: message, code: error.serverInfo?[.sqlState] ?? "")
-    }
+extension PostgresLocation {
+    /// How Vigil's connections name themselves in `pg_stat_activity`, so an administrator sees
+    /// which campaign a session serves.
+    var applicationName: String { "vigil \(schema)" }
 }
 
 /// Set once, when a store closes its connections.
-private final class ClosedFlag: Sendable {
+final class ClosedFlag: Sendable {
     private let value = Atomic<Bool>(false)
     var isSet: Bool { value.load(ordering: .acquiring) }
     func set() { value.store(true, ordering: .releasing) }
