@@ -9,8 +9,8 @@ import VigilCore
 public final class Store: Sendable {
     let connections: any DatabaseConnections
     private let otherWritesLock: AsyncLock
-    /// On SQLite, keeps the write-ahead log short without making a commit wait for it.
-    private let walCheckpointer: WALCheckpointer?
+    /// Taken around every write, the signature writer's included.
+    private let writeTurns: WriteTurns
     let cipher: PersonalDataCipher
     let random: any RandomSource
     let now: @Sendable () -> Date
@@ -96,8 +96,12 @@ public final class Store: Sendable {
             }
             let liveCounts = LiveCounts()
             let otherWritesLock = AsyncLock()
-            let walCheckpointer = connections.engine == .sqlite
-                ? WALCheckpointer(database: connections.otherWrites, lock: otherWritesLock, logger: logger) : nil
+            let writeTurns = connections.engine == .sqlite
+                ? WriteTurns(
+                    fileLock: AsyncLock(),
+                    checkpointer: WALCheckpointer(database: connections.otherWrites, lock: otherWritesLock, logger: logger)
+                )
+                : .unguarded
             let (mailQueued, mailQueuedContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
             let store = Store(
                 connections: connections,
@@ -107,8 +111,7 @@ public final class Store: Sendable {
                 writer: SignatureWriter(
                     database: connections.signatureWriter,
                     engine: connections.engine,
-                    fileWriteLock: connections.fileWriteLock,
-                    walCheckpointer: walCheckpointer,
+                    writeTurns: writeTurns,
                     cipher: cipher,
                     settings: settings,
                     random: random,
@@ -120,7 +123,7 @@ public final class Store: Sendable {
                 ),
                 mailQueued: (mailQueued, mailQueuedContinuation),
                 otherWritesLock: otherWritesLock,
-                walCheckpointer: walCheckpointer,
+                writeTurns: writeTurns,
                 now: now,
                 logger: logger
             )
@@ -144,12 +147,12 @@ public final class Store: Sendable {
         writer: SignatureWriter,
         mailQueued: (AsyncStream<Void>, AsyncStream<Void>.Continuation),
         otherWritesLock: AsyncLock,
-        walCheckpointer: WALCheckpointer?,
+        writeTurns: WriteTurns,
         now: @escaping @Sendable () -> Date,
         logger: Logger
     ) {
         self.otherWritesLock = otherWritesLock
-        self.walCheckpointer = walCheckpointer
+        self.writeTurns = writeTurns
         self.connections = connections
         self.cipher = cipher
         self.random = random
@@ -189,9 +192,7 @@ public final class Store: Sendable {
     /// writes on that connection meanwhile.
     func write<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         try await otherWritesLock.withLock {
-            let result = try await connections.fileWriteLock.withLockIfAny { try await body(connections.otherWrites) }
-            walCheckpointer?.committed()
-            return result
+            try await writeTurns.write { try await body(connections.otherWrites) }
         }
     }
 

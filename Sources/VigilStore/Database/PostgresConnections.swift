@@ -45,7 +45,6 @@ public struct PostgresLocation: Sendable {
 /// Each is a ``PostgresSession``, which connects again after the server dropped it.
 final class PostgresConnections: DatabaseConnections {
     let engine = DatabaseEngine.postgres
-    let fileWriteLock: AsyncLock? = nil
     let signatureWriter: any SQLDatabase
     let otherWrites: any SQLDatabase
     private let readers: [any SQLDatabase]

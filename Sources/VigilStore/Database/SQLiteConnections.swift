@@ -22,7 +22,6 @@ final class SQLiteConnections: DatabaseConnections {
     }
 
     let engine = DatabaseEngine.sqlite
-    let fileWriteLock: AsyncLock? = AsyncLock()
     let signatureWriter: any SQLDatabase
     let otherWrites: any SQLDatabase
     private let readers: [any SQLDatabase]

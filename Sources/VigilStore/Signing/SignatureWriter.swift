@@ -15,9 +15,8 @@ import VigilCore
 public final class SignatureWriter: Service, Sendable {
     let database: any SQLDatabase
     let engine: DatabaseEngine
-    /// Taken around each transaction; see ``DatabaseConnections/fileWriteLock``.
-    let fileWriteLock: AsyncLock?
-    private let walCheckpointer: WALCheckpointer?
+    /// Taken around each transaction.
+    private let writeTurns: WriteTurns
     let cipher: PersonalDataCipher
     private let settings: SigningSettings
     let random: any RandomSource
@@ -56,8 +55,7 @@ public final class SignatureWriter: Service, Sendable {
     init(
         database: any SQLDatabase,
         engine: DatabaseEngine,
-        fileWriteLock: AsyncLock?,
-        walCheckpointer: WALCheckpointer?,
+        writeTurns: WriteTurns,
         cipher: PersonalDataCipher,
         settings: SigningSettings,
         random: some RandomSource,
@@ -69,8 +67,7 @@ public final class SignatureWriter: Service, Sendable {
     ) {
         self.database = database
         self.engine = engine
-        self.fileWriteLock = fileWriteLock
-        self.walCheckpointer = walCheckpointer
+        self.writeTurns = writeTurns
         self.cipher = cipher
         self.settings = settings
         self.random = random
@@ -188,8 +185,7 @@ public final class SignatureWriter: Service, Sendable {
     /// is retried alone so that one bad request cannot sink the others.
     private func commit(_ batch: [Job]) async {
         do {
-            let result = try await fileWriteLock.withLockIfAny { try await write(batch) }
-            walCheckpointer?.committed()
+            let result = try await writeTurns.write { try await write(batch) }
             batchSizes.record(batch.count)
             liveCounts.update(result.counts)
             if result.queuedMail { announceMail() }
