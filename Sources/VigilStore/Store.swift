@@ -98,10 +98,13 @@ public final class Store: Sendable {
             let otherWritesLock = AsyncLock()
             let writeTurns = connections.engine == .sqlite
                 ? WriteTurns(
+                    thread: connections.writingThread,
                     fileLock: AsyncLock(),
-                    checkpointer: WALCheckpointer(database: connections.otherWrites, lock: otherWritesLock, logger: logger)
+                    checkpointer: WALCheckpointer(
+                        database: connections.otherWrites, lock: otherWritesLock, thread: connections.writingThread, logger: logger
+                    )
                 )
-                : .unguarded
+                : .unguarded(on: connections.writingThread)
             let (mailQueued, mailQueuedContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
             let store = Store(
                 connections: connections,

@@ -47,13 +47,15 @@ final class PostgresConnections: DatabaseConnections {
     let engine = DatabaseEngine.postgres
     let signatureWriter: any SQLDatabase
     let otherWrites: any SQLDatabase
+    let writingThread: WritingThread
     private let readers: [any SQLDatabase]
     private let sessions: [PostgresSession]
     private let nextReader = Atomic<UInt>(0)
     private let closed: ClosedFlag
 
-    private init(sessions: [PostgresSession], closed: ClosedFlag) {
+    private init(sessions: [PostgresSession], writingThread: WritingThread, closed: ClosedFlag) {
         self.sessions = sessions
+        self.writingThread = writingThread
         self.closed = closed
         signatureWriter = sessions[0]
         otherWrites = sessions[1]
@@ -74,10 +76,14 @@ final class PostgresConnections: DatabaseConnections {
         let configuration = try location.configuration()
         let closed = ClosedFlag()
         var sessions: [PostgresSession] = []
+        let writingThread = WritingThread()
         do {
             for index in 0..<(2 + max(1, readerCount)) {
                 let connect: PostgresSession.Connect = {
-                    try await Self.connect(location, configuration: configuration, id: index, synchronousCommit: synchronousCommit, logger: logger)
+                    try await Self.connect(
+                        location, configuration: configuration, id: index, on: index < 2 ? writingThread.eventLoop : nil,
+                        synchronousCommit: synchronousCommit, logger: logger
+                    )
                 }
                 let session = PostgresSession(connection: try await connect(), connect: connect, closed: closed, logger: logger)
                 sessions.append(session)
@@ -88,9 +94,10 @@ final class PostgresConnections: DatabaseConnections {
             }
         } catch {
             for session in sessions { try? await session.connection.close() }
+            await writingThread.stop()
             throw error
         }
-        return PostgresConnections(sessions: sessions, closed: closed)
+        return PostgresConnections(sessions: sessions, writingThread: writingThread, closed: closed)
     }
 
     /// One connection with its session set up: where the tables are, how durable a commit is,
@@ -99,12 +106,15 @@ final class PostgresConnections: DatabaseConnections {
         _ location: PostgresLocation,
         configuration: PostgresConnection.Configuration,
         id: Int,
+        on eventLoop: (any EventLoop)?,
         synchronousCommit: Bool,
         logger: Logger
     ) async throws -> PostgresConnection {
         let connection: PostgresConnection
         do {
-            connection = try await PostgresConnection.connect(configuration: configuration, id: id, logger: logger)
+            connection = try await PostgresConnection.connect(
+                on: eventLoop ?? PostgresConnection.defaultEventLoopGroup.any(), configuration: configuration, id: id, logger: logger
+            )
         } catch {
             throw StoreError.databaseUnreachable("\(PostgresLocation.redacted(location.url)): \(String(reflecting: error))")
         }
@@ -128,6 +138,7 @@ final class PostgresConnections: DatabaseConnections {
     func close() async {
         closed.set()
         for session in sessions { try? await session.connection.close() }
+        await writingThread.stop()
     }
 }
 
