@@ -12,11 +12,12 @@ public final class MailWorker: Service, Sendable {
     public struct Settings: Sendable {
         /// How often to look for due retries when no new mail arrives.
         public var pollInterval: Duration
-        /// Messages sent per round.
+        /// Messages taken, sent and recorded together in one round.
         public var batchSize: Int
-        /// How long a message taken for sending is reserved; after that it may be taken again.
-        /// It must be longer than one attempt can last, or a slow server could get a second copy
-        /// from another worker while the first is still sending.
+        /// How long the messages of a round are reserved; after that they may be taken again.
+        /// A round starts no attempt after half of it, and it must be longer than half of it
+        /// plus one attempt, or a slow server could get a second copy from another worker while
+        /// the first is still sending.
         public var lease: Duration
         /// Delay after the first failure; doubled after each further one.
         public var firstRetryDelay: Duration
@@ -93,19 +94,32 @@ public final class MailWorker: Service, Sendable {
 
     /// Sends one round of due messages, up to the batch size, and returns how many were taken.
     ///
-    /// Each message is taken just before it is sent, so its lease covers its own attempt only,
-    /// however slowly the messages before it went.
+    /// The round's messages are taken together and their outcomes recorded together: two
+    /// commits a round, not two a message, because each commit takes its turn on the database
+    /// beside the signature writer. A round that has used half its lease (a slow or silent
+    /// mail server) puts the messages it has not tried back in the queue, so no message is
+    /// still being sent when its lease runs out and another worker may take it.
     @discardableResult
     public func deliverDueMail() async throws -> Int {
-        var taken = 0
-        while taken < settings.batchSize, let message = try await store.claimDueMail(limit: 1, lease: settings.lease).first {
-            taken += 1
-            await deliver(message)
+        let messages = try await store.claimDueMail(limit: settings.batchSize, lease: settings.lease)
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: settings.lease / 2)
+        var outcomes: [MailOutcome] = []
+        for message in messages {
+            outcomes.append(clock.now < deadline ? await attempt(message) : .released(id: message.id))
         }
-        return taken
+        do {
+            try await store.recordMail(outcomes)
+        } catch {
+            // The messages left; only the record failed. When their lease ends they may go out
+            // once more, with the same Message-ID, so receivers can recognise the repeat.
+            logger.error("e-mail attempted but not recorded: \(error)", metadata: ["outbox": "\(messages.map(\.id))"])
+        }
+        return messages.count
     }
 
-    private func deliver(_ outboxMessage: OutboxMessage) async {
+    /// Composes and sends one message, and says what became of it.
+    private func attempt(_ outboxMessage: OutboxMessage) async -> MailOutcome {
         let attempt = outboxMessage.attempts + 1
         let metadata: Logger.Metadata = ["outbox": "\(outboxMessage.id)", "attempt": "\(attempt)"]
         do {
@@ -116,32 +130,23 @@ public final class MailWorker: Service, Sendable {
                 throw MailDeliveryError.permanent("\(problem)")
             }
             try await transport.send(mail)
+            logger.info("e-mail delivered", metadata: metadata)
+            return .sent(id: outboxMessage.id)
         } catch MailDeliveryError.permanent(let words) {
             // Many servers repeat the address ("550 <anna@example.org>: no such user"); the
             // answer is logged and kept unsealed for staff, so the address is masked in it.
             let reason = EmailAddress.masking(outboxMessage.recipient, in: words)
             logger.error("e-mail refused for good: \(reason)", metadata: metadata)
-            try? await store.markMailFailed(id: outboxMessage.id, error: reason)
-            return
+            return .failed(id: outboxMessage.id, error: reason)
         } catch {
             let reason = EmailAddress.masking(outboxMessage.recipient, in: (error as? MailDeliveryError).map { "\($0)" } ?? "\(error)")
             if attempt >= settings.maximumAttempts {
                 logger.error("e-mail failed \(attempt) times, giving up: \(reason)", metadata: metadata)
-                try? await store.markMailFailed(id: outboxMessage.id, error: "gave up after \(attempt) attempts: \(reason)")
-            } else {
-                let delay = settings.retryDelay(afterFailures: attempt)
-                logger.warning("e-mail will be retried in \(delay): \(reason)", metadata: metadata)
-                try? await store.markMailForRetry(id: outboxMessage.id, error: reason, retryAfter: delay)
+                return .failed(id: outboxMessage.id, error: "gave up after \(attempt) attempts: \(reason)")
             }
-            return
-        }
-        do {
-            try await store.markMailSent(id: outboxMessage.id)
-            logger.info("e-mail delivered", metadata: metadata)
-        } catch {
-            // The message left; only the record failed. When the lease ends it may go out once
-            // more, with the same Message-ID, so receivers can recognise the repeat.
-            logger.error("e-mail sent but not recorded as sent: \(error)", metadata: metadata)
+            let delay = settings.retryDelay(afterFailures: attempt)
+            logger.warning("e-mail will be retried in \(delay): \(reason)", metadata: metadata)
+            return .willRetry(id: outboxMessage.id, error: reason, after: delay)
         }
     }
 }

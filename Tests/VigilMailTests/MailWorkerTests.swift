@@ -23,12 +23,17 @@ final class ScriptedTransport: MailTransport {
     }
 }
 
-/// A transport that takes 10 ms per message, as a remote server might, and counts them.
+/// A transport that takes a while per message (10 ms unless told), as a remote server might, and counts them.
 final class PacedTransport: MailTransport {
     let delivered = Locked(0)
+    private let pause: Duration
+
+    init(pause: Duration = .milliseconds(10)) {
+        self.pause = pause
+    }
 
     func send(_ message: MailMessage) async throws {
-        try await Task.sleep(for: .milliseconds(10))
+        try await Task.sleep(for: pause)
         delivered.withLock { $0 += 1 }
     }
 }
@@ -89,6 +94,25 @@ struct MailWorkerTests {
             let sent = transport.delivered.withLock { $0 }
             #expect((1...5).contains(sent), "at most the round of 5 under way when the shutdown came")
             #expect(try await test.store.outboxSummary() == OutboxSummary(queued: 30 - sent, sent: sent))
+        }
+    }
+
+    @Test("a round that has used half its lease puts the messages it has not tried back in the queue, untried")
+    func slowRoundReleasesTheRest() async throws {
+        try await TestStore.with { test in
+            for index in 0..<4 {
+                _ = try await test.store.signatureWriter.sign(try await test.request(email: "slow\(index)@example.org"))
+            }
+            // Half of a 2 s lease is 1 s: at 600 ms a message, the third attempt would start after it.
+            let transport = PacedTransport(pause: .milliseconds(600))
+            let worker = try await Self.worker(test.store, transport: transport, settings: .init(batchSize: 4, lease: .seconds(2)))
+            #expect(try await worker.deliverDueMail() == 4)
+            let sent = transport.delivered.withLock { $0 }
+            #expect((1...2).contains(sent))
+            #expect(try await test.store.outboxSummary() == OutboxSummary(queued: 4 - sent, sent: sent))
+            let released = try await test.store.outboxEntries(status: .queued, limit: 10)
+            #expect(released.count == 4 - sent)
+            #expect(released.allSatisfy { $0.attempts == 0 && $0.lastError == nil }, "a message not tried has no attempt counted")
         }
     }
 

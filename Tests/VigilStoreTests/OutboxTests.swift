@@ -22,7 +22,7 @@ struct OutboxTests {
             #expect(again.id == claimed.first?.id)
             #expect(again.messageID == claimed.first?.messageID)
 
-            try await test.store.markMailSent(id: again.id)
+            try await test.store.recordMail([.sent(id: again.id)])
             #expect(try await test.store.outboxSummary() == OutboxSummary(sent: 1))
             test.clock.advance(by: 3600)
             #expect(try await test.store.claimDueMail(limit: 10, lease: .seconds(60)).isEmpty)
@@ -38,8 +38,10 @@ struct OutboxTests {
             _ = try await test.store.signatureWriter.sign(try await test.request(email: "b@example.org"))
             let claimed = try await test.store.claimDueMail(limit: 10, lease: .seconds(60))
             #expect(claimed.count == 2)
-            try await test.store.markMailForRetry(id: claimed[0].id, error: "451 try later", retryAfter: .seconds(120))
-            try await test.store.markMailFailed(id: claimed[1].id, error: "550 no such user")
+            try await test.store.recordMail([
+                .willRetry(id: claimed[0].id, error: "451 try later", after: .seconds(120)),
+                .failed(id: claimed[1].id, error: "550 no such user"),
+            ])
 
             test.clock.advance(by: 100)
             #expect(try await test.store.claimDueMail(limit: 10, lease: .seconds(60)).isEmpty)
@@ -60,8 +62,7 @@ struct OutboxTests {
             _ = try await store.signatureWriter.sign(try await test.request(email: "sent@example.org"))
             let claimed = try await store.claimDueMail(limit: 10, lease: .seconds(60))
             try #require(claimed.count == 2)
-            try await store.markMailFailed(id: claimed[0].id, error: "550 5.1.1 no such user")
-            try await store.markMailSent(id: claimed[1].id)
+            try await store.recordMail([.failed(id: claimed[0].id, error: "550 5.1.1 no such user"), .sent(id: claimed[1].id)])
             let audit = AuditRecord(staffID: nil, actor: "test", action: "mail.retried")
             let before = try await store.outboxEntries(limit: 10)
             #expect(before.first { $0.id == claimed[0].id }?.maskedRecipient == "g…@example.org")
@@ -88,6 +89,26 @@ struct OutboxTests {
             #expect(line.subject == "outbox:\(claimed[0].id)")
             #expect(line.details?.contains("550 5.1.1 no such user") == true)
             #expect(try await store.retryAllFailedMail(audit: audit) == 0, "nothing is failed any more")
+        }
+    }
+
+    @Test("a round's outcomes land together: sent, released as it was, retried")
+    func recordRound() async throws {
+        try await TestStore.with { test in
+            for name in ["a", "b", "c"] {
+                _ = try await test.store.signatureWriter.sign(try await test.request(email: "\(name)@example.org"))
+            }
+            let claimed = try await test.store.claimDueMail(limit: 10, lease: .seconds(600))
+            try #require(claimed.count == 3)
+            try await test.store.recordMail([
+                .sent(id: claimed[0].id),
+                .released(id: claimed[1].id),
+                .willRetry(id: claimed[2].id, error: "451 busy", after: .seconds(60)),
+            ])
+            #expect(try await test.store.outboxSummary() == OutboxSummary(queued: 2, sent: 1))
+            let again = try await test.store.claimDueMail(limit: 10, lease: .seconds(600))
+            #expect(again.map(\.id) == [claimed[1].id], "a released message is due at once, the retried one after its delay")
+            #expect(again.first?.attempts == 0, "a message that was not tried has no attempt counted")
         }
     }
 }

@@ -84,37 +84,52 @@ extension Store {
         )
     }
 
-    /// Records a delivery. The payload (which holds the confirmation link) is erased: it is no longer needed.
-    public func markMailSent(id: Int64) async throws {
-        try await write { try await $0.raw(
-            """
-            UPDATE outbox SET status = 'sent', sent_at = \(bind: now().storedMilliseconds), attempts = attempts + 1,
-                payload = NULL, lease_until = NULL, last_error = NULL
-            WHERE id = \(bind: id)
-            """
-        ).run() }
-    }
-
-    /// Records a failed attempt that may succeed later, and when to try again.
-    public func markMailForRetry(id: Int64, error: String, retryAfter delay: Duration) async throws {
-        let next = now().storedMilliseconds + Int64(delay.components.seconds * 1000)
-        try await write { try await $0.raw(
-            """
-            UPDATE outbox SET status = 'queued', attempts = attempts + 1, next_attempt_at = \(bind: next),
-                lease_until = NULL, last_error = \(bind: error)
-            WHERE id = \(bind: id) AND status = 'sending'
-            """
-        ).run() }
-    }
-
-    /// Records a failure that retrying will not fix, for staff to look at.
-    public func markMailFailed(id: Int64, error: String) async throws {
-        try await write { try await $0.raw(
-            """
-            UPDATE outbox SET status = 'failed', attempts = attempts + 1, lease_until = NULL, last_error = \(bind: error)
-            WHERE id = \(bind: id) AND status = 'sending'
-            """
-        ).run() }
+    /// Records what became of claimed messages, all in one transaction: a sender that claims
+    /// a batch commits once for the batch, not once for each message.
+    public func recordMail(_ outcomes: [MailOutcome]) async throws {
+        guard !outcomes.isEmpty else { return }
+        let nowMS = now().storedMilliseconds
+        try await transaction { database in
+            let sent = outcomes.compactMap { if case .sent(let id) = $0 { id } else { nil } }
+            if !sent.isEmpty {
+                // The payload (which holds the confirmation link) is erased: it is no longer needed.
+                try await database.raw(
+                    """
+                    UPDATE outbox SET status = 'sent', sent_at = \(bind: nowMS), attempts = attempts + 1,
+                        payload = NULL, lease_until = NULL, last_error = NULL
+                    WHERE id IN (\(binds: sent))
+                    """
+                ).run()
+            }
+            let released = outcomes.compactMap { if case .released(let id) = $0 { id } else { nil } }
+            if !released.isEmpty {
+                try await database.raw(
+                    "UPDATE outbox SET status = 'queued', lease_until = NULL WHERE id IN (\(binds: released)) AND status = 'sending'"
+                ).run()
+            }
+            for outcome in outcomes {
+                switch outcome {
+                case .sent, .released:
+                    continue
+                case .willRetry(let id, let error, let delay):
+                    let next = nowMS + Int64(delay.components.seconds * 1000)
+                    try await database.raw(
+                        """
+                        UPDATE outbox SET status = 'queued', attempts = attempts + 1, next_attempt_at = \(bind: next),
+                            lease_until = NULL, last_error = \(bind: error)
+                        WHERE id = \(bind: id) AND status = 'sending'
+                        """
+                    ).run()
+                case .failed(let id, let error):
+                    try await database.raw(
+                        """
+                        UPDATE outbox SET status = 'failed', attempts = attempts + 1, lease_until = NULL, last_error = \(bind: error)
+                        WHERE id = \(bind: id) AND status = 'sending'
+                        """
+                    ).run()
+                }
+            }
+        }
     }
 
     /// The number of messages in each state.
