@@ -37,24 +37,36 @@ struct QueuedMail: Sendable {
     var recipient: String
     var fields: [String: String]
 
-    /// Inserts messages into the outbox inside the caller's transaction, recipient and payload
-    /// sealed, each with a random Message-ID that stays the same on every delivery attempt.
-    static func insert(
-        _ mail: [QueuedMail],
-        cipher: PersonalDataCipher,
-        random: any RandomSource,
-        at nowMS: Int64,
-        on database: any SQLDatabase
-    ) async throws {
+    /// The message as the outbox stores it: recipient and payload sealed, with a random
+    /// Message-ID that stays the same on every delivery attempt.
+    func sealed(cipher: PersonalDataCipher, random: any RandomSource) throws -> SealedMail {
+        SealedMail(
+            kind: kind,
+            language: language,
+            recipient: Data(try cipher.seal(Array(recipient.utf8))),
+            payload: Data(try cipher.seal(json: fields)),
+            messageID: random.bytes(16).hexString
+        )
+    }
+}
+
+/// An outbox message sealed for storage. Sealing is done before a transaction where it can be,
+/// so that the writer's transaction, which every signer waits for, only inserts.
+struct SealedMail: Sendable {
+    let kind: OutboxMessage.Kind
+    let language: String
+    let recipient: Data
+    let payload: Data
+    let messageID: String
+
+    /// Inserts messages into the outbox inside the caller's transaction, queued and due at `nowMS`.
+    static func insert(_ mail: [SealedMail], at nowMS: Int64, on database: any SQLDatabase) async throws {
         guard !mail.isEmpty else { return }
-        let rows = try mail.map { message -> SQLQueryString in
-            let recipient = Data(try cipher.seal(Array(message.recipient.utf8)))
-            let payload = Data(try cipher.seal(json: message.fields))
-            let messageID = random.bytes(16).hexString
-            return """
-                (\(bind: message.kind.rawValue), \(bind: message.language), \(bind: recipient), \(bind: payload),
-                 'queued', 0, \(bind: nowMS), \(bind: messageID), \(bind: nowMS))
-                """
+        let rows = mail.map { message -> SQLQueryString in
+            """
+            (\(bind: message.kind.rawValue), \(bind: message.language), \(bind: message.recipient), \(bind: message.payload),
+             'queued', 0, \(bind: nowMS), \(bind: message.messageID), \(bind: nowMS))
+            """
         }
         try await database.raw(
             """

@@ -84,7 +84,7 @@ public final class SignatureWriter: Service, Sendable {
     public func sign(_ request: SigningRequest) async throws -> SigningOutcome {
         // Sealed on the caller's task: requests are encrypted and hashed side by side, and the
         // writer's transaction, which every request waits for, does only the database's part.
-        let sealed = try SealedSigning(request, cipher: cipher, random: random)
+        let sealed = try SealedSigning(request, settings: settings, cipher: cipher, random: random, now: now())
         return try await withCheckedThrowingContinuation { continuation in
             enqueue(.sign(sealed, continuation))
         }
@@ -239,7 +239,7 @@ public final class SignatureWriter: Service, Sendable {
         do {
             var answers = [Answer?](repeating: nil, count: batch.count)
             var changes = CounterChanges()
-            var mail: [QueuedMail] = []
+            var mail: [SealedMail] = []
             var countedAtOnce: [(index: Int, token: ConfirmationToken)] = []
             for (position, outcome) in try await writeSignatures(
                 signing, at: moment, changes: &changes, mail: &mail, countedAtOnce: &countedAtOnce
@@ -267,7 +267,7 @@ public final class SignatureWriter: Service, Sendable {
             }
             try await tally.write()
             try await changes.apply(on: database)
-            try await QueuedMail.insert(mail, cipher: cipher, random: random, at: moment.storedMilliseconds, on: database)
+            try await SealedMail.insert(mail, at: moment.storedMilliseconds, on: database)
             let counts = changes.isEmpty ? [:] : try await Store.readCounts(from: database, petitionIDs: changes.petitionIDs)
             try await database.raw("COMMIT").run()
             return BatchResult(answers: answers.compactMap { $0 }, counts: counts, queuedMail: !mail.isEmpty)
@@ -318,7 +318,7 @@ public final class SignatureWriter: Service, Sendable {
         _ requests: [(index: Int, request: SealedSigning)],
         at moment: Date,
         changes: inout CounterChanges,
-        mail: inout [QueuedMail],
+        mail: inout [SealedMail],
         countedAtOnce: inout [(index: Int, token: ConfirmationToken)]
     ) async throws -> [(Int, SigningOutcome)] {
         guard !requests.isEmpty else { return [] }
@@ -326,7 +326,6 @@ public final class SignatureWriter: Service, Sendable {
         let noTime = Int64?.none
         let noText = String?.none
         let mailIntervalMS = Int64(settings.mailInterval.components.seconds * 1000)
-        let expiresMS = moment.addingTimeInterval(Double(settings.confirmationLifetime.components.seconds)).storedMilliseconds
         var outcomes: [(Int, SigningOutcome)] = []
         var newRows: [SQLQueryString] = []
         var updates: [SQLQueryString] = []
@@ -355,28 +354,17 @@ public final class SignatureWriter: Service, Sendable {
                 let signature = request.signature
                 let (emailIndex, sealed, token) = (sealedSigning.emailIndex, sealedSigning.details, sealedSigning.token)
                 let (manageToken, domainIndex) = (sealedSigning.manageToken, sealedSigning.domainIndex)
-                let confirmationMail = QueuedMail(
-                    kind: .confirmSignature,
-                    language: request.language.rawValue,
-                    recipient: signature.email.address,
-                    fields: [
-                        "name": signature.name,
-                        "petition_id": String(petitionID),
-                        "token": token.text,
-                        "expires_at": String(expiresMS),
-                        "manage": manageToken,
-                    ]
-                )
                 let recentlyMailed = { (previous: ExistingSignature) in
                     // No confirmation e-mail goes to a signature that counts at once, so there is no flood to hold back.
                     !request.countsAtOnce && previous.lastMailedAt.map { nowMS - $0 < mailIntervalMS } ?? false
                 }
                 func askForConfirmation() {
-                    if request.countsAtOnce {
-                        countedAtOnce.append((position, token))
-                    } else {
+                    // Only a signature that counts at once has no e-mail sealed for it: a held one never asks.
+                    if let confirmationMail = sealedSigning.confirmationMail {
                         mail.append(confirmationMail)
                         outcomes.append((position, .confirmationQueued))
+                    } else {
+                        countedAtOnce.append((position, token))
                     }
                 }
                 let tags = request.partnerTags.isEmpty ? noText : request.partnerTags.joined(separator: ",")
@@ -390,7 +378,7 @@ public final class SignatureWriter: Service, Sendable {
                          \(bind: request.language.rawValue), \(bind: request.textHash), \(bind: signature.showNamePublicly),
                          \(bind: signature.keepInformed), \(bind: status), \(bind: request.hold?.rawValue),
                          \(bind: request.clientHash), \(bind: request.hold == nil ? token.hash : noText),
-                         \(bind: request.hold == nil ? expiresMS : noTime), \(bind: nowMS), \(bind: request.hold == nil ? nowMS : noTime),
+                         \(bind: request.hold == nil ? sealedSigning.expiresAt : noTime), \(bind: nowMS), \(bind: request.hold == nil ? nowMS : noTime),
                          \(bind: signature.nameModeration), \(bind: signature.commentModeration),
                          \(bind: sealedSigning.manageTokenHash), \(bind: request.networkHash),
                          \(bind: domainIndex), \(bind: request.committeeID), \(bind: request.channel.name), \(bind: request.partnerID),
@@ -423,12 +411,12 @@ public final class SignatureWriter: Service, Sendable {
                 switch previous.status {
                 case "confirmed" where previous.revokedReason == nil:
                     mail.append(
-                        QueuedMail(
+                        try QueuedMail(
                             kind: .alreadySigned,
                             language: request.language.rawValue,
                             recipient: signature.email.address,
                             fields: ["name": signature.name, "petition_id": String(petitionID), "manage": manageToken]
-                        )
+                        ).sealed(cipher: cipher, random: random)
                     )
                     outcomes.append((position, .alreadySignedNoticeQueued))
                     if let id = previous.id {
@@ -449,7 +437,7 @@ public final class SignatureWriter: Service, Sendable {
                             keep_informed = \(bind: signature.keepInformed), token_hash = \(bind: token.hash),
                             name_moderation = \(bind: signature.nameModeration),
                             comment_moderation = \(bind: signature.commentModeration),
-                            token_expires_at = \(bind: expiresMS), last_mailed_at = \(bind: nowMS),
+                            token_expires_at = \(bind: sealedSigning.expiresAt), last_mailed_at = \(bind: nowMS),
                             network_hash = COALESCE(\(bind: request.networkHash), network_hash), email_domain_hash = \(bind: domainIndex),
                             revoked_at = NULL, revoked_reason = NULL,
                             committee_id = COALESCE(\(bind: request.committeeID), committee_id),
@@ -487,7 +475,7 @@ public final class SignatureWriter: Service, Sendable {
         _ requests: [(index: Int, token: ConfirmationToken)],
         at moment: Date,
         changes: inout CounterChanges,
-        mail: inout [QueuedMail],
+        mail: inout [SealedMail],
         tally: inout TallyAppender
     ) async throws -> [(Int, ConfirmationOutcome)] {
         guard !requests.isEmpty else { return [] }
@@ -536,7 +524,7 @@ public final class SignatureWriter: Service, Sendable {
                 let number = Int(tally.additions(petitionID: signature.petitionID)) + 1
                 let addition = try prepareAddition(signature, day: TallyDay(moment))
                 let appended = try tally.append(.addition(addition.entry), petitionID: signature.petitionID, atMilliseconds: nowMS)
-                mail.append(addition.receipt(leaf: appended, petitionID: signature.petitionID))
+                mail.append(try addition.receipt(leaf: appended, petitionID: signature.petitionID).sealed(cipher: cipher, random: random))
                 numbered.append((signature.id, number, appended.index, addition.sealedNonce))
                 changes.count(
                     1, petitionID: signature.petitionID, channel: signature.channel.name, country: signature.country,
@@ -621,4 +609,3 @@ extension ValidSignature {
     /// Whether staff must look at the comment before it is shown.
     var commentModeration: String { comment == nil ? "none" : "pending" }
 }
-

@@ -160,12 +160,12 @@ extension Store {
                 ).all()
                 guard let last = signers.last else { break }
                 after = try last.decode(column: "id", as: Int64.self)
-                var mail: [QueuedMail] = []
+                var mail: [SealedMail] = []
                 for signer in signers {
                     let details = try cipher.open(json: SignerDetails.self, from: Array(try signer.decode(column: "personal_data", as: Data.self)))
                     let emailIndex = try signer.decode(column: "email_index", as: String.self)
                     mail.append(
-                        QueuedMail(
+                        try QueuedMail(
                             kind: .update,
                             language: try signer.decode(column: "language", as: String.self),
                             recipient: details.email,
@@ -173,10 +173,10 @@ extension Store {
                                 "update_id": String(id), "petition_id": String(petitionID), "name": details.name,
                                 "manage": cipher.manageToken(petitionID: petitionID, emailIndex: emailIndex),
                             ]
-                        )
+                        ).sealed(cipher: cipher, random: random)
                     )
                 }
-                try await QueuedMail.insert(mail, cipher: cipher, random: random, at: nowMS, on: database)
+                try await SealedMail.insert(mail, at: nowMS, on: database)
                 queued += mail.count
             }
             var record = entry
