@@ -27,6 +27,13 @@ struct MailMessageTests {
         #expect(!text.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
     }
 
+    @Test("the Date header is in UTC, with two-digit fields and English day and month names, on any day of the year")
+    func dateHeader() {
+        #expect(MailMessage.rfc5322Date(Date(timeIntervalSince1970: 1_798_949_106)) == "Sun, 03 Jan 2027 04:05:06 +0000")
+        #expect(MailMessage.rfc5322Date(Date(timeIntervalSince1970: 1_798_761_599)) == "Thu, 31 Dec 2026 23:59:59 +0000")
+        #expect(MailMessage.rfc5322Date(Date(timeIntervalSince1970: 0)) == "Thu, 01 Jan 1970 00:00:00 +0000")
+    }
+
     @Test("a display name cannot add a header or an address")
     func hostileNames() {
         let injected = Self.message(name: "Eve\r\nBcc: victim@example.org").rendered()
