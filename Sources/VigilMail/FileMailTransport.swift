@@ -17,7 +17,14 @@ public struct FileMailTransport: MailTransport {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let safeID = message.messageID.filter { $0.isLetter || $0.isNumber }
             let file = folder.appendingPathComponent("\(safeID).eml")
-            try Data(message.rendered().utf8).write(to: file, options: .atomic)
+            // Written under a temporary name and renamed, so a reader never sees half a message.
+            // Not synced to disk, as `.atomic` would: these files are for a developer to read,
+            // and a sync per message made the mail worker slow the signing benchmark down.
+            let partial = folder.appendingPathComponent(".\(safeID).eml.partial")
+            try Data(message.rendered().utf8).write(to: partial)
+            if rename(partial.path, file.path) != 0 {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
+            }
             logger.notice(
                 "wrote e-mail to \(file.path)",
                 metadata: ["subject": "\(message.subject)", "link": "\(message.link ?? "none")"]

@@ -185,6 +185,7 @@ struct MailWorkerTests {
         try await transport.send(MailMessageTests.message(body: "Line one\nhttps://example.org/confirm/abc"))
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         #expect(files.count == 1)
+        #expect(files.first?.hasSuffix(".eml") == true, "no partial file is left behind")
         let text = try String(contentsOf: folder.appendingPathComponent(files[0]), encoding: .utf8)
         #expect(text.contains("Message-ID: <abc123@example.org>"))
         #expect(text.contains("https://example.org/confirm/abc"))
