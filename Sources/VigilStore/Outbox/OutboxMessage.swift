@@ -37,16 +37,25 @@ struct QueuedMail: Sendable {
     var recipient: String
     var fields: [String: String]
 
-    /// The message as the outbox stores it: recipient and payload sealed, with a random
-    /// Message-ID that stays the same on every delivery attempt.
-    func sealed(cipher: PersonalDataCipher, random: any RandomSource) throws -> SealedMail {
+    /// The message as the outbox stores it: recipient and payload sealed, with a Message-ID
+    /// that stays the same on every delivery attempt.
+    func sealed(cipher: PersonalDataCipher, random: any RandomSource, queuedAt milliseconds: Int64) throws -> SealedMail {
         SealedMail(
             kind: kind,
             language: language,
             recipient: Data(try cipher.seal(Array(recipient.utf8))),
             payload: Data(try cipher.seal(json: fields)),
-            messageID: random.bytes(16).hexString
+            messageID: Self.messageID(queuedAt: milliseconds, random: random)
         )
+    }
+
+    /// The moment in milliseconds (twelve hex digits), then 128 random bits. The random part
+    /// makes it unique; the time in front keeps the unique index on `message_id` growing at
+    /// its end, so a batch of new messages changes a page or two of it rather than one page
+    /// per message at random places, each written to the log at commit.
+    static func messageID(queuedAt milliseconds: Int64, random: any RandomSource) -> String {
+        let time = String(UInt64(max(0, milliseconds)), radix: 16)
+        return String(repeating: "0", count: max(0, 12 - time.count)) + time + random.bytes(16).hexString
     }
 }
 

@@ -46,6 +46,6 @@ struct SealedSigning: Sendable {
                 "expires_at": String(expiresAt),
                 "manage": manageToken,
             ]
-        ).sealed(cipher: cipher, random: random)
+        ).sealed(cipher: cipher, random: random, queuedAt: now.storedMilliseconds)
     }
 }

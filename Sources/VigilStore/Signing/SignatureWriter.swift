@@ -416,7 +416,7 @@ public final class SignatureWriter: Service, Sendable {
                             language: request.language.rawValue,
                             recipient: signature.email.address,
                             fields: ["name": signature.name, "petition_id": String(petitionID), "manage": manageToken]
-                        ).sealed(cipher: cipher, random: random)
+                        ).sealed(cipher: cipher, random: random, queuedAt: nowMS)
                     )
                     outcomes.append((position, .alreadySignedNoticeQueued))
                     if let id = previous.id {
@@ -524,7 +524,8 @@ public final class SignatureWriter: Service, Sendable {
                 let number = Int(tally.additions(petitionID: signature.petitionID)) + 1
                 let addition = try prepareAddition(signature, day: TallyDay(moment))
                 let appended = try tally.append(.addition(addition.entry), petitionID: signature.petitionID, atMilliseconds: nowMS)
-                mail.append(try addition.receipt(leaf: appended, petitionID: signature.petitionID).sealed(cipher: cipher, random: random))
+                let receipt = addition.receipt(leaf: appended, petitionID: signature.petitionID)
+                mail.append(try receipt.sealed(cipher: cipher, random: random, queuedAt: nowMS))
                 numbered.append((signature.id, number, appended.index, addition.sealedNonce))
                 changes.count(
                     1, petitionID: signature.petitionID, channel: signature.channel.name, country: signature.country,

@@ -173,7 +173,7 @@ extension Store {
                                 "update_id": String(id), "petition_id": String(petitionID), "name": details.name,
                                 "manage": cipher.manageToken(petitionID: petitionID, emailIndex: emailIndex),
                             ]
-                        ).sealed(cipher: cipher, random: random)
+                        ).sealed(cipher: cipher, random: random, queuedAt: nowMS)
                     )
                 }
                 try await SealedMail.insert(mail, at: nowMS, on: database)
