@@ -1,4 +1,5 @@
 import Foundation
+import SQLKit
 import Testing
 import VigilCore
 import VigilTestSupport
@@ -21,6 +22,28 @@ struct MigrationTests {
         #expect(try await reopened.hasContent())
         await reopened.close()
         try? FileManager.default.removeItem(at: test.folder)
+    }
+
+    @Test("the petition page's list of public signers reads its own index, not every confirmed signature")
+    func publicSignersIndex() async throws {
+        try await TestStore.with { test in
+            let database = test.store.connections.otherWrites
+            let query = Store.publicSignersQuery(petitionID: 1, limit: 10)
+            let plan: String
+            switch test.store.engine {
+            case .sqlite:
+                plan = try await database.raw(("EXPLAIN QUERY PLAN " as SQLQueryString) + query).all()
+                    .map { try $0.decode(column: "detail", as: String.self) }.joined(separator: "\n")
+            case .postgres:
+                // On tables this small a full scan is cheapest; without it the planner shows which index fits.
+                try await database.raw("SET enable_seqscan = off").run()
+                plan = try await database.raw(("EXPLAIN " as SQLQueryString) + query).all()
+                    .map { try $0.decode(column: "QUERY PLAN", as: String.self) }.joined(separator: "\n")
+                try await database.raw("RESET enable_seqscan").run()
+            }
+            #expect(plan.contains("signatures_public"), "\(plan)")
+            #expect(!plan.localizedCaseInsensitiveContains("temp b-tree") && !plan.contains("Sort"), "no sort: the index gives the order\n\(plan)")
+        }
     }
 
     @Test("a database from a newer Vigil is refused with a clear message")

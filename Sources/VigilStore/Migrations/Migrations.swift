@@ -352,6 +352,7 @@ enum Migrations {
         Migrations.paperAndPartners,
         Migrations.leafIndex,
         Migrations.sharedRateWindows,
+        Migrations.publicSignersIndex,
     ]
 }
 

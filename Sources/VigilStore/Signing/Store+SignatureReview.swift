@@ -123,19 +123,23 @@ extension Store {
 
     /// The newest confirmed signers with an approved public name or comment.
     public func publicSigners(petitionID: Int64, limit: Int) async throws -> [PublicSigner] {
-        try await reader.raw(
-            """
-            SELECT \(Self.recordColumns) FROM signatures
-            WHERE petition_id = \(bind: petitionID) AND status = 'confirmed' AND revoked_reason IS NULL
-              AND (name_moderation = 'approved' OR comment_moderation = 'approved')
-            ORDER BY confirmed_at DESC LIMIT \(bind: limit)
-            """
-        ).all().map(record).compactMap { record in
+        try await reader.raw(Self.publicSignersQuery(petitionID: petitionID, limit: limit)).all().map(record).compactMap { record in
             let name = record.nameModeration == .approved ? record.name : nil
             let comment = record.commentModeration == .approved ? record.comment : nil
             guard name != nil || comment != nil, let confirmedAt = record.confirmedAt else { return nil }
             return PublicSigner(name: name, country: record.country, comment: comment, confirmedAt: confirmedAt)
         }
+    }
+
+    /// The query behind ``publicSigners(petitionID:limit:)``: its conditions are those of the
+    /// `signatures_public` index, word for word, so SQLite reads that index and stops at `limit`.
+    static func publicSignersQuery(petitionID: Int64, limit: Int) -> SQLQueryString {
+        """
+        SELECT \(recordColumns) FROM signatures
+        WHERE petition_id = \(bind: petitionID) AND status = 'confirmed' AND revoked_reason IS NULL
+          AND (name_moderation = 'approved' OR comment_moderation = 'approved')
+        ORDER BY confirmed_at DESC LIMIT \(bind: limit)
+        """
     }
 
     /// What signing needs to send a held signature for confirmation, as if its owner had
