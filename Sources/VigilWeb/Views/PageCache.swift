@@ -39,22 +39,67 @@ final class PageCache: Sendable {
         }
     }
 
-    private let entries = Locked<[String: Entry]>([:])
+    private struct State {
+        var entries: [String: Entry] = [:]
+        /// Renderings under way, by version and key, with the requests waiting for each.
+        var rendering: [String: [CheckedContinuation<Entry?, Never>]] = [:]
+    }
+
+    private let state = Locked(State())
 
     /// The cached page for `key` if it was rendered at `version`, or a new rendering.
-    func page(_ key: String, version: Int64, render: () async throws -> String) async rethrows -> Entry {
-        if let entry = entries.withLock({ $0[key] }), entry.version == version {
-            return entry
+    ///
+    /// One request renders a page at a version; the others that ask for it meanwhile wait for
+    /// that rendering. When the counter moved under load, dozens of requests used to render
+    /// the same page at once, each taking its turn on the CPU, and some waited half a second.
+    func page(_ key: String, version: Int64, render: () async throws -> String) async throws -> Entry {
+        let flight = "\(version):\(key)"
+        while true {
+            enum Turn { case cached(Entry), wait, render }
+            let turn = state.withLock { state -> Turn in
+                if let entry = state.entries[key], entry.version == version { return .cached(entry) }
+                if state.rendering[flight] != nil { return .wait }
+                state.rendering[flight] = []
+                return .render
+            }
+            switch turn {
+            case .cached(let entry):
+                return entry
+            case .wait:
+                // Nil when that rendering failed or ended before this request joined it: look again.
+                if let entry = await rendering(flight) { return entry }
+            case .render:
+                do {
+                    let text = try await render()
+                    let (pieces, slots) = Self.split(text)
+                    let entry = Entry(version: version, pieces: pieces, slots: slots, size: text.utf8.count)
+                    let waiting = state.withLock { state in
+                        // Never replace a newer rendering with an older one rendered concurrently.
+                        if (state.entries[key]?.version ?? .min) <= version { state.entries[key] = entry }
+                        return state.rendering.removeValue(forKey: flight) ?? []
+                    }
+                    for request in waiting { request.resume(returning: entry) }
+                    return entry
+                } catch {
+                    // The error is this request's own (it may have been cancelled); the others try again.
+                    let waiting = state.withLock { $0.rendering.removeValue(forKey: flight) ?? [] }
+                    for request in waiting { request.resume(returning: nil) }
+                    throw error
+                }
+            }
         }
-        let text = try await render()
-        let (pieces, slots) = Self.split(text)
-        let entry = Entry(version: version, pieces: pieces, slots: slots, size: text.utf8.count)
-        entries.withLock { entries in
-            // Never replace a newer rendering with an older one rendered concurrently.
-            if let current = entries[key], current.version > version { return }
-            entries[key] = entry
+    }
+
+    /// Waits for the rendering `flight` under way, if it still is.
+    private func rendering(_ flight: String) async -> Entry? {
+        await withCheckedContinuation { continuation in
+            let joined = state.withLock { state in
+                guard state.rendering[flight] != nil else { return false }
+                state.rendering[flight, default: []].append(continuation)
+                return true
+            }
+            if !joined { continuation.resume(returning: nil) }
         }
-        return entry
     }
 
     /// A rendering cut at each slot, in order.
