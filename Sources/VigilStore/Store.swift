@@ -98,13 +98,10 @@ public final class Store: Sendable {
             let otherWritesLock = AsyncLock()
             let writeTurns = connections.engine == .sqlite
                 ? WriteTurns(
-                    thread: connections.writingThread,
                     fileLock: AsyncLock(),
-                    checkpointer: WALCheckpointer(
-                        database: connections.otherWrites, lock: otherWritesLock, thread: connections.writingThread, logger: logger
-                    )
+                    checkpointer: WALCheckpointer(database: connections.otherWrites, lock: otherWritesLock, logger: logger)
                 )
-                : .unguarded(on: connections.writingThread)
+                : .unguarded
             let (mailQueued, mailQueuedContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
             let store = Store(
                 connections: connections,

@@ -9,8 +9,6 @@ protocol DatabaseConnections: Sendable {
     var engine: DatabaseEngine { get }
     var signatureWriter: any SQLDatabase { get }
     var otherWrites: any SQLDatabase { get }
-    /// The thread both writing connections deliver to, for the writes' own code to run on.
-    var writingThread: WritingThread { get }
     /// A connection for queries, taken in turn so reads spread over all of them.
     var reader: any SQLDatabase { get }
     func close() async

@@ -47,15 +47,13 @@ final class PostgresConnections: DatabaseConnections {
     let engine = DatabaseEngine.postgres
     let signatureWriter: any SQLDatabase
     let otherWrites: any SQLDatabase
-    let writingThread: WritingThread
     private let readers: [any SQLDatabase]
     private let sessions: [PostgresSession]
     private let nextReader = Atomic<UInt>(0)
     private let closed: ClosedFlag
 
-    private init(sessions: [PostgresSession], writingThread: WritingThread, closed: ClosedFlag) {
+    private init(sessions: [PostgresSession], closed: ClosedFlag) {
         self.sessions = sessions
-        self.writingThread = writingThread
         self.closed = closed
         signatureWriter = sessions[0]
         otherWrites = sessions[1]
@@ -76,12 +74,11 @@ final class PostgresConnections: DatabaseConnections {
         let configuration = try location.configuration()
         let closed = ClosedFlag()
         var sessions: [PostgresSession] = []
-        let writingThread = WritingThread()
         do {
             for index in 0..<(2 + max(1, readerCount)) {
                 let connect: PostgresSession.Connect = {
                     try await Self.connect(
-                        location, configuration: configuration, id: index, on: index < 2 ? writingThread.eventLoop : nil,
+                        location, configuration: configuration, id: index, on: index < 2 ? WritingThread.shared.eventLoop : nil,
                         synchronousCommit: synchronousCommit, logger: logger
                     )
                 }
@@ -94,10 +91,9 @@ final class PostgresConnections: DatabaseConnections {
             }
         } catch {
             for session in sessions { try? await session.connection.close() }
-            await writingThread.stop()
             throw error
         }
-        return PostgresConnections(sessions: sessions, writingThread: writingThread, closed: closed)
+        return PostgresConnections(sessions: sessions, closed: closed)
     }
 
     /// One connection with its session set up: where the tables are, how durable a commit is,
@@ -138,7 +134,6 @@ final class PostgresConnections: DatabaseConnections {
     func close() async {
         closed.set()
         for session in sessions { try? await session.connection.close() }
-        await writingThread.stop()
     }
 }
 

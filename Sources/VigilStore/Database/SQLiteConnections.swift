@@ -24,17 +24,15 @@ final class SQLiteConnections: DatabaseConnections {
     let engine = DatabaseEngine.sqlite
     let signatureWriter: any SQLDatabase
     let otherWrites: any SQLDatabase
-    let writingThread: WritingThread
     private let readers: [any SQLDatabase]
     private let connections: [SQLiteConnection]
     private let threadPools: [NIOThreadPool]
     private let nextReader = Atomic<UInt>(0)
 
-    private init(connections: [SQLiteConnection], threadPools: [NIOThreadPool], writingThread: WritingThread, logger: Logger) {
+    private init(connections: [SQLiteConnection], threadPools: [NIOThreadPool], logger: Logger) {
         let databases = connections.map { $0.sql(queryLogLevel: .trace) }
         self.connections = connections
         self.threadPools = threadPools
-        self.writingThread = writingThread
         signatureWriter = databases[0]
         otherWrites = databases[1]
         readers = Array(databases.dropFirst(2))
@@ -52,7 +50,6 @@ final class SQLiteConnections: DatabaseConnections {
     ) async throws -> SQLiteConnections {
         var connections: [SQLiteConnection] = []
         var pools: [NIOThreadPool] = []
-        let writingThread = WritingThread()
         do {
             for index in 0..<(2 + max(1, readerCount)) {
                 let pool = NIOThreadPool(numberOfThreads: 1)
@@ -62,7 +59,7 @@ final class SQLiteConnections: DatabaseConnections {
                     storage: .file(path: path),
                     threadPool: pool,
                     logger: logger,
-                    on: index < 2 ? writingThread.eventLoop : MultiThreadedEventLoopGroup.singleton.any()
+                    on: index < 2 ? WritingThread.shared.eventLoop : MultiThreadedEventLoopGroup.singleton.any()
                 )
                 connections.append(connection)
                 let sql = connection.sql()
@@ -93,10 +90,9 @@ final class SQLiteConnections: DatabaseConnections {
         } catch {
             for connection in connections { try? await connection.close() }
             for pool in pools { try? await pool.shutdownGracefully() }
-            await writingThread.stop()
             throw error
         }
-        return SQLiteConnections(connections: connections, threadPools: pools, writingThread: writingThread, logger: logger)
+        return SQLiteConnections(connections: connections, threadPools: pools, logger: logger)
     }
 
     var reader: any SQLDatabase {
@@ -107,6 +103,5 @@ final class SQLiteConnections: DatabaseConnections {
     func close() async {
         for connection in connections { try? await connection.close() }
         for pool in threadPools { try? await pool.shutdownGracefully() }
-        await writingThread.stop()
     }
 }

@@ -19,17 +19,15 @@ final class WALCheckpointer: Sendable {
     private let database: any SQLDatabase
     /// The lock of the connection in `database`, shared with the store's other writes.
     private let lock: AsyncLock
-    private let thread: WritingThread
     private let logger: Logger
     /// Whether checkpoints are under way, and whether a commit came since the last one began.
     private let state = Locked((running: false, pending: false))
     /// The least time between two checkpoints: each one fsyncs the database file.
     private let interval: Duration = .milliseconds(100)
 
-    init(database: any SQLDatabase, lock: AsyncLock, thread: WritingThread, logger: Logger) {
+    init(database: any SQLDatabase, lock: AsyncLock, logger: Logger) {
         self.database = database
         self.lock = lock
-        self.thread = thread
         self.logger = logger
     }
 
@@ -46,7 +44,7 @@ final class WALCheckpointer: Sendable {
             return true
         }
         guard start else { return }
-        Task(executorPreference: thread) { [self] in
+        Task(executorPreference: WritingThread.shared) { [self] in
             repeat {
                 do {
                     try await lock.withLock { try await database.raw("PRAGMA wal_checkpoint(PASSIVE)").run() }

@@ -1,22 +1,27 @@
 import NIOCore
 import NIOPosix
 
-/// The thread a store writes on: both writing connections hand their results to it, and each
-/// write runs its own code on it, as its task's executor.
+/// The thread the process writes on: every store's writing connections hand their results to
+/// it, and each write runs its own code on it, as its task's executor.
 ///
 /// Under a signing spike the shared task pool is full of requests. A transaction that waited
 /// there for its turn after every statement held SQLite's write lock all the while: the
 /// signature writer spent a third of each batch waiting for the mail worker's commits, and a
 /// `SELECT 1` took 170 µs. On a thread of their own, writes go from statement to statement
 /// without queueing behind the requests.
+///
+/// One thread serves the whole process and is never stopped, like NIO's own singletons: a
+/// store that closed while a late write was still on its way could otherwise leave that write
+/// waiting forever on a stopped loop.
 final class WritingThread: TaskExecutor {
-    private let group: MultiThreadedEventLoopGroup
+    /// The process's writing thread.
+    static let shared = WritingThread()
+
     /// The event loop the writing connections run on.
     let eventLoop: any EventLoop
 
-    init() {
-        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        eventLoop = group.next()
+    private init() {
+        eventLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1).next()
     }
 
     func enqueue(_ job: consuming ExecutorJob) {
@@ -27,10 +32,5 @@ final class WritingThread: TaskExecutor {
     /// Runs `body` on this thread, wherever it awaits.
     func run<T: Sendable>(_ body: () async throws -> T) async rethrows -> T {
         try await withTaskExecutorPreference(self, operation: body)
-    }
-
-    /// Ends the thread, once the connections on it are closed.
-    func stop() async {
-        try? await group.shutdownGracefully()
     }
 }
