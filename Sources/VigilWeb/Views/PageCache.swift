@@ -41,11 +41,17 @@ final class PageCache: Sendable {
 
     private struct State {
         var entries: [String: Entry] = [:]
-        /// Renderings under way, by version and key, with the requests waiting for each.
-        var rendering: [String: [CheckedContinuation<Entry?, Never>]] = [:]
+        /// Renderings under way, with the requests waiting for each.
+        var rendering: [Flight: [CheckedContinuation<Entry?, Never>]] = [:]
     }
 
     private let state = Locked(State())
+
+    /// A page at a version.
+    private struct Flight: Hashable {
+        let key: String
+        let version: Int64
+    }
 
     /// The cached page for `key` if it was rendered at `version`, or a new rendering.
     ///
@@ -53,7 +59,7 @@ final class PageCache: Sendable {
     /// that rendering. When the counter moved under load, dozens of requests used to render
     /// the same page at once, each taking its turn on the CPU, and some waited half a second.
     func page(_ key: String, version: Int64, render: () async throws -> String) async throws -> Entry {
-        let flight = "\(version):\(key)"
+        let flight = Flight(key: key, version: version)
         while true {
             enum Turn { case cached(Entry), wait, render }
             let turn = state.withLock { state -> Turn in
@@ -91,7 +97,7 @@ final class PageCache: Sendable {
     }
 
     /// Waits for the rendering `flight` under way, if it still is.
-    private func rendering(_ flight: String) async -> Entry? {
+    private func rendering(_ flight: Flight) async -> Entry? {
         await withCheckedContinuation { continuation in
             let joined = state.withLock { state in
                 guard state.rendering[flight] != nil else { return false }
