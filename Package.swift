@@ -129,7 +129,11 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilCoreTests",
-            dependencies: ["VigilCore", "VigilTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: [
+                "VigilCore", "VigilTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 import VigilCore
@@ -47,16 +48,38 @@ struct PetitionProgressTests {
 
 @Suite("Tokens and sealing")
 struct PrivacyTests {
-    @Test("a confirmation token has 256 random bits and only its hash is kept")
+    @Test("a confirmation token has 240 random bits after its time, and only its hash is kept")
     func token() throws {
-        let token = ConfirmationToken(random: SystemRandomSource())
-        #expect(Base64URL.decode(token.text)?.count == 32)
-        #expect(token.hash.count == 64)
+        let issued = Date(timeIntervalSince1970: 1_796_000_000.5)
+        let token = ConfirmationToken(random: SystemRandomSource(), issuedAt: issued)
+        let bytes = try #require(Base64URL.decode(token.text))
+        #expect(bytes.count == 36)
+        #expect(bytes.prefix(6).hexString == "0" + String(1_796_000_000_500, radix: 16))
+        #expect(token.hash == bytes.prefix(6).hexString + SHA256.hash(data: Data(token.text.utf8)).hexString)
         #expect(!token.hash.contains(token.text))
         #expect(ConfirmationToken(link: token.text) == token)
+        #expect(ConfirmationToken(link: token.text)?.hash == token.hash)
         #expect(ConfirmationToken(link: "short") == nil)
         #expect(ConfirmationToken(link: token.text + "!") == nil)
-        #expect(ConfirmationToken(random: SystemRandomSource()) != token)
+        #expect(ConfirmationToken(link: Base64URL.encode(Array(repeating: 7, count: 35))) == nil)
+        #expect(ConfirmationToken(random: SystemRandomSource(), issuedAt: issued) != token)
+    }
+
+    @Test("stored token hashes sort in the order the tokens were issued")
+    func tokenOrder() {
+        let start = Date(timeIntervalSince1970: 1_796_000_000)
+        let hashes = (0..<50).map { step in
+            ConfirmationToken(random: SystemRandomSource(), issuedAt: start.addingTimeInterval(Double(step) * 0.001)).hash
+        }
+        #expect(hashes == hashes.sorted())
+        #expect(Set(hashes).count == 50)
+    }
+
+    @Test("a link of the earlier, all-random form is still read and looked up by its plain hash")
+    func earlierToken() throws {
+        let text = Base64URL.encode(SystemRandomSource().bytes(32))
+        let token = try #require(ConfirmationToken(link: text))
+        #expect(token.hash == SHA256.hash(data: Data(text.utf8)).hexString)
     }
 
     @Test("sealed data opens with the same key only, and any change is detected")

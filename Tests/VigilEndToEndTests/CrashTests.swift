@@ -191,7 +191,7 @@ struct CrashTests {
         for name in try FileManager.default.contentsOfDirectory(atPath: mailFolder.path) {
             let text = try String(contentsOf: mailFolder.appendingPathComponent(name), encoding: .utf8)
             let unfolded = text.replacingOccurrences(of: "=\r\n", with: "")
-            guard unfolded.range(of: #"/confirm/[A-Za-z0-9_-]{43}"#, options: .regularExpression) != nil,
+            guard unfolded.range(of: #"/confirm/[A-Za-z0-9_-]{48}"#, options: .regularExpression) != nil,
                   let to = unfolded.range(of: #"To: [^\r]*<([^>]+)>"#, options: .regularExpression)
             else { continue }
             recipients.insert(String(String(unfolded[to]).components(separatedBy: "<").last?.dropLast() ?? ""))
@@ -208,7 +208,7 @@ struct CrashTests {
                 guard let text = try? String(contentsOf: mailFolder.appendingPathComponent(name), encoding: .utf8) else { continue }
                 let unfolded = text.replacingOccurrences(of: "=\r\n", with: "")
                 guard let to = unfolded.range(of: #"To: [^\r]*<([^>]+)>"#, options: .regularExpression),
-                      let link = unfolded.range(of: #"/confirm/[A-Za-z0-9_-]{43}"#, options: .regularExpression)
+                      let link = unfolded.range(of: #"/confirm/[A-Za-z0-9_-]{48}"#, options: .regularExpression)
                 else { continue }
                 let recipient = String(unfolded[to]).components(separatedBy: "<").last?.dropLast() ?? ""
                 links[String(recipient)] = String(unfolded[link])

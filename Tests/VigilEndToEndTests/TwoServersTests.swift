@@ -50,7 +50,7 @@ struct TwoServersTests {
             #expect(signed.allSatisfy { $0 == .seeOther }, "\(signed)")
 
             // Both mail workers run; every confirmation e-mail must come out of exactly one of them.
-            let confirmations = try await Self.mails(in: folders, matching: #"/confirm/[A-Za-z0-9_-]{43}"#, expecting: Self.signers)
+            let confirmations = try await Self.mails(in: folders, matching: #"/confirm/[A-Za-z0-9_-]{48}"#, expecting: Self.signers)
             #expect(confirmations.count == Self.signers, "\(confirmations.count) confirmation e-mails for \(Self.signers) signers")
             #expect(Set(confirmations.map(\.recipient)).count == Self.signers, "an address got two confirmation e-mails")
 

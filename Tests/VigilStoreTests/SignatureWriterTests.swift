@@ -33,6 +33,26 @@ struct SignatureWriterTests {
         }
     }
 
+    @Test("a link of the earlier, all-random form still confirms its signature")
+    func earlierLink() async throws {
+        try await TestStore.with { test in
+            let petition = try await test.petition()
+            let writer = test.store.signatureWriter
+            _ = try await writer.sign(try await test.request(email: "sose.mayrig@example.org"))
+            let issued = try #require(try await test.confirmationToken(for: "sose.mayrig@example.org"))
+            #expect(issued.text.count == 48)
+            let earlier = try #require(ConfirmationToken(link: Base64URL.encode(SystemRandomSource().bytes(32))))
+            try await test.store.write { database in
+                try await database.raw(
+                    "UPDATE signatures SET token_hash = \(bind: earlier.hash) WHERE token_hash = \(bind: issued.hash)"
+                ).run()
+            }
+
+            #expect(try await writer.confirm(issued) == .unknown)
+            #expect(try await writer.confirm(earlier) == .confirmed(petitionID: petition.id, signerNumber: 1))
+        }
+    }
+
     @Test("signatures count on the day they were confirmed, and a withdrawal takes one off that day, not the day it happens")
     func dailyCounts() async throws {
         try await TestStore.with { test in

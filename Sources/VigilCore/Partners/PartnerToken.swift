@@ -9,17 +9,19 @@ public struct PartnerToken: Sendable, Hashable {
     public let text: String
 
     public static let prefix = "vigil_partner_"
+    /// Random bytes in a token.
+    static let byteCount = 32
 
     /// A new random token.
     public init(random: any RandomSource) {
-        text = Self.prefix + Base64URL.encode(random.bytes(ConfirmationToken.byteCount))
+        text = Self.prefix + Base64URL.encode(random.bytes(Self.byteCount))
     }
 
     /// A token read from a request header; `nil` if it cannot be one Vigil issued.
     public init?(header text: some StringProtocol) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard trimmed.hasPrefix(Self.prefix),
-              let bytes = Base64URL.decode(trimmed.dropFirst(Self.prefix.count)), bytes.count == ConfirmationToken.byteCount
+              let bytes = Base64URL.decode(trimmed.dropFirst(Self.prefix.count)), bytes.count == Self.byteCount
         else { return nil }
         self.text = trimmed
     }

@@ -3,28 +3,53 @@ import Foundation
 
 /// The secret in a confirmation link. Only its hash is stored, so a copy of the database
 /// cannot be used to confirm signatures.
+///
+/// A token begins with the millisecond it was issued, and so does its stored hash: the index
+/// that finds a signature by its token then grows at its end, and a batch of signatures
+/// changes one or two of its pages instead of one random page each (every changed page is
+/// written to the log at commit). Tokens issued before that (256 random bits, 43 characters)
+/// are still read and looked up by their plain hash.
 public struct ConfirmationToken: Sendable, Hashable {
-    /// The token as it appears in the link: 256 random bits in URL-safe base64.
+    /// The token as it appears in the link, in URL-safe base64: six bytes of the time it was
+    /// issued, then 240 random bits (48 characters).
     public let text: String
+    /// The time part of a token, six bytes; empty for a token of the earlier, all-random form.
+    private let issuedAt: ArraySlice<UInt8>
 
-    /// Number of random bytes in a token: 256 bits, twice the 128 the rules ask for.
-    public static let byteCount = 32
+    /// Random bytes in a token: 240 bits, well above the 128 the rules ask for.
+    public static let randomByteCount = 30
+    /// Bytes of the time, in milliseconds since 1970, big-endian: enough until the year 10889.
+    static let timeByteCount = 6
+    /// Bytes in a token of the earlier form, all random.
+    static let earlierByteCount = 32
 
-    /// A new random token.
-    public init(random: any RandomSource) {
-        text = Base64URL.encode(random.bytes(Self.byteCount))
+    /// A new token, issued at `now`.
+    public init(random: any RandomSource, issuedAt now: Date) {
+        let milliseconds = UInt64(max(0, (now.timeIntervalSince1970 * 1000).rounded()))
+        let time = (0..<Self.timeByteCount).reversed().map { UInt8(truncatingIfNeeded: milliseconds >> (8 * $0)) }
+        issuedAt = time[...]
+        text = Base64URL.encode(time + random.bytes(Self.randomByteCount))
     }
 
     /// A token read back from a link; `nil` if it cannot be one Vigil issued.
     public init?(link text: some StringProtocol) {
-        guard let bytes = Base64URL.decode(text), bytes.count == Self.byteCount else { return nil }
+        guard let bytes = Base64URL.decode(text) else { return nil }
+        switch bytes.count {
+        case Self.timeByteCount + Self.randomByteCount: issuedAt = bytes.prefix(Self.timeByteCount)
+        case Self.earlierByteCount: issuedAt = []
+        default: return nil
+        }
         self.text = String(text)
     }
 
-    /// The SHA-256 of the token, hex-encoded: what the database stores and looks up.
+    /// What the database stores and looks up: the time the token was issued in hexadecimal,
+    /// then the SHA-256 of the whole token; for a token of the earlier form, the SHA-256 alone.
     public var hash: String {
-        SHA256.hash(data: Data(text.utf8)).hexString
+        issuedAt.hexString + SHA256.hash(data: Data(text.utf8)).hexString
     }
+
+    public static func == (left: Self, right: Self) -> Bool { left.text == right.text }
+    public func hash(into hasher: inout Hasher) { hasher.combine(text) }
 }
 
 extension Sequence where Element == UInt8 {

@@ -30,7 +30,7 @@ struct SealedSigning: Sendable {
         details = Data(try cipher.seal(json: SignerDetails(
             name: signature.name, email: signature.email.address, city: signature.city, comment: signature.comment
         )))
-        token = ConfirmationToken(random: random)
+        token = ConfirmationToken(random: random, issuedAt: now)
         manageToken = cipher.manageToken(petitionID: request.petitionID, emailIndex: emailIndex)
         manageTokenHash = PersonalDataCipher.hash(manageToken: manageToken)
         domainIndex = cipher.domainIndex(of: signature.email.domain)
