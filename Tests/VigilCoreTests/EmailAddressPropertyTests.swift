@@ -82,4 +82,19 @@ struct EmailAddressPropertyTests {
             #expect(plain.normalised == atoms.joined() + "@gmail.com")
         }
     }
+
+    /// Host names of ASCII letters, digits and hyphens, in either case.
+    static let plainHost = Gen<Character?>.element(of: Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-"))
+        .map { $0 ?? "a" }.string(of: 1...12).array(of: 2...4)
+        .map { $0.joined(separator: ".") }
+
+    @Test("Foundation gives a host of ASCII letters, digits and hyphens back as it is, so reading one skips IDNA")
+    func plainHostsNeedNoIDNA() async {
+        await propertyCheck(input: Self.plainHost) { host in
+            guard !host.lowercased().contains("xn--") else { return }
+            var components = URLComponents()
+            components.host = host
+            #expect(components.encodedHost?.lowercased() == host.lowercased())
+        }
+    }
 }
