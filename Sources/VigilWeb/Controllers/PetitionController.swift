@@ -52,7 +52,7 @@ struct PetitionController {
     /// e-mail" only after it committed; a bad one is shown again with messages, and nothing is written.
     @Sendable func sign(request: Request, context: VigilRequestContext) async throws -> Response {
         let content = try await services.content(slug: context.parameters.require("slug"))
-        let body = try await services.verifiedForm(request, context: context)
+        let (body, shownAt) = try await services.verifiedSubmission(request, context: context)
         let petition = content.petition
         let language = body["lang"].flatMap(Language.init(rawValue:)).map(petition.language(for:))
             ?? Language.chosen(for: request, context: context, offered: petition.languages, default: petition.defaultLanguage)
@@ -91,7 +91,7 @@ struct PetitionController {
         let hold = try await services.signingGuard.holdReason(
             client: client,
             email: signature.email,
-            shownAt: services.csrf.issued(token: body[CSRFProtection.fieldName], secret: context.csrfSecret),
+            shownAt: shownAt,
             now: now,
             honeypot: body["website"] ?? "",
             proofOfWork: proofOfWork

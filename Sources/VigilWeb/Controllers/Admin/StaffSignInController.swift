@@ -331,11 +331,19 @@ struct StaffSignInController {
 extension VigilServices {
     /// Reads a posted form after checking its CSRF token; a form without a valid token is refused with 403.
     func verifiedForm(_ request: Request, context: VigilRequestContext) async throws -> FormBody {
+        try await verifiedSubmission(request, context: context).body
+    }
+
+    /// A posted form whose CSRF token was checked, with the time the form was shown (which the
+    /// token carries); a form without a valid token is refused with 403.
+    func verifiedSubmission(_ request: Request, context: VigilRequestContext) async throws -> (body: FormBody, shownAt: Date) {
         let body = FormBody(try await request.body.collect(upTo: context.maxUploadSize))
-        guard csrf.verify(token: body[CSRFProtection.fieldName], secret: context.csrfSecret), !context.csrfSecretIsNew else {
+        guard let shownAt = csrf.issued(token: body[CSRFProtection.fieldName], secret: context.csrfSecret),
+              !context.csrfSecretIsNew
+        else {
             throw HTTPError(.forbidden)
         }
-        return body
+        return (body, shownAt)
     }
 
     /// Binds a TOTP secret shown for enrolment to the account it was shown to.
