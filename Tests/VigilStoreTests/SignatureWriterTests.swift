@@ -53,6 +53,21 @@ struct SignatureWriterTests {
         }
     }
 
+    @Test("a signer's details sealed without JSONEncoder open to the same details, missing parts missing")
+    func signerDetailsSealed() throws {
+        let cipher = PersonalDataCipher(masterKey: Array(repeating: 5, count: 32))
+        for details in [
+            SignerDetails(name: "Սոսե \"Մայրիկ\"", email: "sose@example.am", city: "Gyumri\nShirak", comment: "back\\slash\u{1}"),
+            SignerDetails(name: "Ани", email: "ani@example.org", city: nil, comment: nil),
+        ] {
+            let opened = try cipher.open(json: SignerDetails.self, from: cipher.seal(json: details))
+            #expect(opened == details)
+            // The members carry the coding keys, and a missing part is left out rather than written as null.
+            let written = try #require(try JSONSerialization.jsonObject(with: Data(details.flatJSON)) as? [String: String])
+            #expect(Set(written.keys) == (details.city == nil ? ["name", "email"] : ["name", "email", "city", "comment"]))
+        }
+    }
+
     @Test("signatures count on the day they were confirmed, and a withdrawal takes one off that day, not the day it happens")
     func dailyCounts() async throws {
         try await TestStore.with { test in

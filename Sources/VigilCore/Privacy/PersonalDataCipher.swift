@@ -60,6 +60,11 @@ public struct PersonalDataCipher: Sendable {
         try seal(Array(JSONEncoder().encode(value)))
     }
 
+    /// Encrypts a flat object of strings as JSON, written without `JSONEncoder` (see ``FlatJSONObject``).
+    public func seal<Value: FlatJSONObject>(json value: Value) throws -> [UInt8] {
+        try seal(value.flatJSON)
+    }
+
     /// Opens a value sealed with ``seal(json:)``.
     public func open<Value: Decodable>(json type: Value.Type, from sealed: [UInt8]) throws -> Value {
         try JSONDecoder().decode(type, from: Data(try open(sealed)))
