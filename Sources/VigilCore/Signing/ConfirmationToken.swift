@@ -17,7 +17,7 @@ public struct ConfirmationToken: Sendable, Hashable {
     private let issuedAt: ArraySlice<UInt8>
 
     /// Random bytes in a token: 240 bits, well above the 128 the rules ask for.
-    public static let randomByteCount = 30
+    static let randomByteCount = 30
     /// Bytes of the time, in milliseconds since 1970, big-endian: enough until the year 10889.
     static let timeByteCount = 6
     /// Bytes in a token of the earlier form, all random.
@@ -47,9 +47,6 @@ public struct ConfirmationToken: Sendable, Hashable {
     public var hash: String {
         issuedAt.hexString + SHA256.hash(data: Data(text.utf8)).hexString
     }
-
-    public static func == (left: Self, right: Self) -> Bool { left.text == right.text }
-    public func hash(into hasher: inout Hasher) { hasher.combine(text) }
 }
 
 extension Sequence where Element == UInt8 {
