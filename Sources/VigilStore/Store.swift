@@ -102,6 +102,11 @@ public final class Store: Sendable {
                     checkpointer: WALCheckpointer(database: connections.otherWrites, lock: otherWritesLock, logger: logger)
                 )
                 : .unguarded
+            let statistics = connections.engine == .postgres
+                ? PlannerStatistics(rows: try await PlannerStatistics.rowsSeen(on: connections.otherWrites), logger: logger) {
+                    try await otherWritesLock.withLock { try await connections.otherWrites.raw("ANALYZE signatures").run() }
+                }
+                : nil
             let (mailQueued, mailQueuedContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
             let store = Store(
                 connections: connections,
@@ -116,6 +121,7 @@ public final class Store: Sendable {
                     settings: settings,
                     random: random,
                     liveCounts: liveCounts,
+                    statistics: statistics,
                     announceMail: { mailQueuedContinuation.yield() },
                     now: now,
                     metrics: metrics,

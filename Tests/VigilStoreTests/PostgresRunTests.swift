@@ -1,3 +1,4 @@
+import Foundation
 import PostgresKit
 import PostgresNIO
 import SQLKit
@@ -106,6 +107,44 @@ struct PostgresRunTests {
         ).first()?.decode(column: "n", as: Int.self)
         try await connection.close()
         #expect(ended == 6, "the writer's, the other writes' and four readers' sessions")
+    }
+
+    @Test(
+        "a signature table that doubled is analysed at once, so the planner does not take it for empty for autovacuum's minute",
+        .enabled(if: TestDatabase.postgresURL != nil, TestDatabase.postgresSkipReason)
+    )
+    func growingTableAnalysed() async throws {
+        let url = try #require(TestDatabase.postgresURL)
+        try await TestDatabase.$current.withValue(.postgres(url: url)) {
+            try await TestStore.with { test in
+                _ = try await test.petition()
+                let writer = test.store.signatureWriter
+                let lastAnalysed: () async throws -> Date? = {
+                    let row = try await test.store.reader.raw(
+                        "SELECT last_analyze AS at FROM pg_stat_user_tables WHERE schemaname = current_schema() AND relname = 'signatures'"
+                    ).first()
+                    return try row?.decode(column: "at", as: Date?.self)
+                }
+                #expect(try await lastAnalysed() == nil)
+
+                var requests: [SigningRequest] = []
+                for index in 0..<(PlannerStatistics.minimumGrowth + 50) {
+                    requests.append(try await test.request(email: "grower\(index)@example.org"))
+                }
+                try await withThrowingTaskGroup(of: SigningOutcome.self) { group in
+                    for request in requests { group.addTask { try await writer.sign(request) } }
+                    try await group.waitForAll()
+                }
+                // The analysis runs beside the writes; autovacuum would take up to a minute, and sets another column.
+                var analysed: Date?
+                for _ in 0..<100 where analysed == nil {
+                    try await Task.sleep(for: .milliseconds(100))
+                    analysed = try await lastAnalysed()
+                }
+                #expect(analysed != nil)
+                #expect(try await PlannerStatistics.rowsSeen(on: test.store.reader) >= PlannerStatistics.minimumGrowth)
+            }
+        }
     }
 
     @Test("a database URL's password never reaches a message; a URL that is not postgres:// is refused before connecting")

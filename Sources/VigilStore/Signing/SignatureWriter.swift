@@ -21,6 +21,8 @@ public final class SignatureWriter: Service, Sendable {
     private let settings: SigningSettings
     let random: any RandomSource
     private let liveCounts: LiveCounts
+    /// On PostgreSQL, told how many signatures each commit added, to keep the planner's view current.
+    private let statistics: PlannerStatistics?
     let now: @Sendable () -> Date
     private let logger: Logger
     private let queue = Locked(Queue())
@@ -60,6 +62,7 @@ public final class SignatureWriter: Service, Sendable {
         settings: SigningSettings,
         random: some RandomSource,
         liveCounts: LiveCounts,
+        statistics: PlannerStatistics?,
         announceMail: @escaping @Sendable () -> Void,
         now: @escaping @Sendable () -> Date,
         metrics: any MetricsFactory,
@@ -72,6 +75,7 @@ public final class SignatureWriter: Service, Sendable {
         self.settings = settings
         self.random = random
         self.liveCounts = liveCounts
+        self.statistics = statistics
         self.now = now
         self.logger = logger
         self.announceMail = announceMail
@@ -189,6 +193,7 @@ public final class SignatureWriter: Service, Sendable {
             batchSizes.record(batch.count)
             liveCounts.update(result.counts)
             if result.queuedMail { announceMail() }
+            statistics?.inserted(result.insertedSignatures)
             for (job, answer) in zip(batch, result.answers) {
                 switch (job, answer) {
                 case (.sign(_, let continuation), .signed(let outcome)): continuation.resume(returning: outcome)
@@ -220,6 +225,8 @@ public final class SignatureWriter: Service, Sendable {
         var answers: [Answer]
         var counts: [Int64: PetitionCounts]
         var queuedMail: Bool
+        /// New rows in `signatures`.
+        var insertedSignatures: Int
     }
 
     private func write(_ batch: [Job]) async throws -> BatchResult {
@@ -241,8 +248,9 @@ public final class SignatureWriter: Service, Sendable {
             var changes = CounterChanges()
             var mail: [SealedMail] = []
             var countedAtOnce: [(index: Int, token: ConfirmationToken)] = []
+            var insertedSignatures = 0
             for (position, outcome) in try await writeSignatures(
-                signing, at: moment, changes: &changes, mail: &mail, countedAtOnce: &countedAtOnce
+                signing, at: moment, changes: &changes, mail: &mail, countedAtOnce: &countedAtOnce, inserted: &insertedSignatures
             ) {
                 answers[position] = .signed(outcome)
             }
@@ -270,7 +278,9 @@ public final class SignatureWriter: Service, Sendable {
             try await SealedMail.insert(mail, at: moment.storedMilliseconds, on: database)
             let counts = changes.isEmpty ? [:] : try await Store.readCounts(from: database, petitionIDs: changes.petitionIDs)
             try await database.raw("COMMIT").run()
-            return BatchResult(answers: answers.compactMap { $0 }, counts: counts, queuedMail: !mail.isEmpty)
+            return BatchResult(
+                answers: answers.compactMap { $0 }, counts: counts, queuedMail: !mail.isEmpty, insertedSignatures: insertedSignatures
+            )
         } catch {
             try? await database.raw("ROLLBACK").run()
             throw error
@@ -319,7 +329,8 @@ public final class SignatureWriter: Service, Sendable {
         at moment: Date,
         changes: inout CounterChanges,
         mail: inout [SealedMail],
-        countedAtOnce: inout [(index: Int, token: ConfirmationToken)]
+        countedAtOnce: inout [(index: Int, token: ConfirmationToken)],
+        inserted: inout Int
     ) async throws -> [(Int, SigningOutcome)] {
         guard !requests.isEmpty else { return [] }
         let nowMS = moment.storedMilliseconds
@@ -452,6 +463,7 @@ public final class SignatureWriter: Service, Sendable {
             }
         }
 
+        inserted = newRows.count
         if !newRows.isEmpty {
             try await database.raw(
                 """
