@@ -7,7 +7,7 @@ import VigilCore
 /// PostgreSQL plans each query from statistics that autovacuum gathers at most once a minute.
 /// A campaign that goes viral from an empty table is planned, for that minute, as if the table
 /// were still empty: the writer's lookup of a batch's addresses then read every signature of
-/// the petition instead of probing the unique index, and a batch took 47–91 ms instead of
+/// the petition instead of probing the unique index, and took 47–91 ms instead of
 /// 4 ms at 160,000 signatures. The writer therefore has the table analysed whenever it has
 /// doubled since the last analysis (and grown by at least ``minimumGrowth`` rows), one
 /// analysis at a time, beside the writes. SQLite plans without such statistics and needs none.
