@@ -18,15 +18,12 @@ public struct ConfirmationToken: Sendable, Hashable {
 
     /// Random bytes in a token: 240 bits, well above the 128 the rules ask for.
     static let randomByteCount = 30
-    /// Bytes of the time, in milliseconds since 1970, big-endian: enough until the year 10889.
-    static let timeByteCount = 6
     /// Bytes in a token of the earlier form, all random.
     static let earlierByteCount = 32
 
     /// A new token, issued at `now`.
     public init(random: any RandomSource, issuedAt now: Date) {
-        let milliseconds = UInt64(max(0, (now.timeIntervalSince1970 * 1000).rounded()))
-        let time = (0..<Self.timeByteCount).reversed().map { UInt8(truncatingIfNeeded: milliseconds >> (8 * $0)) }
+        let time = MillisecondStamp.bytes(Int64((now.timeIntervalSince1970 * 1000).rounded()))
         issuedAt = time[...]
         text = Base64URL.encode(time + random.bytes(Self.randomByteCount))
     }
@@ -35,7 +32,7 @@ public struct ConfirmationToken: Sendable, Hashable {
     public init?(link text: some StringProtocol) {
         guard let bytes = Base64URL.decode(text) else { return nil }
         switch bytes.count {
-        case Self.timeByteCount + Self.randomByteCount: issuedAt = bytes.prefix(Self.timeByteCount)
+        case MillisecondStamp.byteCount + Self.randomByteCount: issuedAt = bytes.prefix(MillisecondStamp.byteCount)
         case Self.earlierByteCount: issuedAt = []
         default: return nil
         }

@@ -54,8 +54,7 @@ struct QueuedMail: Sendable {
     /// its end, so a batch of new messages changes a page or two of it rather than one page
     /// per message at random places, each written to the log at commit.
     static func messageID(queuedAt milliseconds: Int64, random: any RandomSource) -> String {
-        let time = String(UInt64(max(0, milliseconds)), radix: 16)
-        return String(repeating: "0", count: max(0, 12 - time.count)) + time + random.bytes(16).hexString
+        MillisecondStamp.bytes(milliseconds).hexString + random.bytes(16).hexString
     }
 }
 
