@@ -96,10 +96,13 @@ public final class Store: Sendable {
             }
             let liveCounts = LiveCounts()
             let otherWritesLock = AsyncLock()
+            let fileLock = AsyncLock()
             let writeTurns = connections.engine == .sqlite
                 ? WriteTurns(
-                    fileLock: AsyncLock(),
-                    checkpointer: WALCheckpointer(database: connections.otherWrites, lock: otherWritesLock, logger: logger)
+                    fileLock: fileLock,
+                    checkpointer: WALCheckpointer(
+                        database: connections.otherWrites, lock: otherWritesLock, fileLock: fileLock, logger: logger
+                    )
                 )
                 : .unguarded
             let statistics = connections.engine == .postgres

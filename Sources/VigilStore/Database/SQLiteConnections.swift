@@ -40,6 +40,8 @@ final class SQLiteConnections: DatabaseConnections {
 
     /// The page cache of each writing connection, in KiB.
     static let writerCacheKiB = 49_152
+    /// How long a connection waits for another process's lock before it reports the database busy.
+    static let busyTimeoutMilliseconds = 5000
 
     /// Opens the file (creating it if needed) in WAL mode with foreign keys on.
     static func open(
@@ -68,7 +70,7 @@ final class SQLiteConnections: DatabaseConnections {
                     try await sql.raw("PRAGMA journal_mode = WAL").run()
                 }
                 // These three are per connection and must be set on every one.
-                try await sql.raw("PRAGMA busy_timeout = 5000").run()
+                try await sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(Self.busyTimeoutMilliseconds))").run()
                 try await sql.raw("PRAGMA foreign_keys = ON").run()
                 try await sql.raw("PRAGMA synchronous = \(unsafeRaw: synchronous.rawValue)").run()
                 if index < 2 {
