@@ -146,6 +146,7 @@ let package = Package(
             dependencies: [
                 "VigilMail", "VigilTestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             exclude: ["Support/smtp_test_server.py"],
             swiftSettings: swiftSettings

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Logging
 import NIOPosix
 
@@ -16,24 +17,31 @@ public struct FileMailTransport: MailTransport {
     public func send(_ message: MailMessage) async throws {
         do {
             let safeID = message.messageID.filter { $0.isLetter || $0.isNumber }
-            let file = folder.appendingPathComponent("\(safeID).eml")
+            let folder = folder.path
+            let file = "\(folder)/\(safeID).eml"
             let text = Data(message.rendered().utf8)
             // Files are written on NIO's blocking-I/O threads: a write the kernel holds up (as it
             // does when a long queue of messages fills its dirty pages) would otherwise stop one
             // of the few threads that answer requests.
-            try await NIOThreadPool.singleton.runIfActive { [folder] in
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try await NIOThreadPool.singleton.runIfActive {
                 // Written under a temporary name and renamed, so a reader never sees half a message.
                 // Not synced to disk, as `.atomic` would: these files are for a developer to read,
                 // and a sync per message made the mail worker slow the signing benchmark down.
-                let partial = folder.appendingPathComponent(".\(safeID).eml.partial")
-                try text.write(to: partial)
-                if rename(partial.path, file.path) != 0 {
-                    throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
+                // (Foundation's `Data.write(to:)` syncs even without `.atomic`, so the file is
+                // written with the system calls themselves.)
+                let partial = "\(folder)/.\(safeID).eml.partial"
+                do {
+                    try Self.write(text, to: partial)
+                } catch let error as POSIXError where error.code == .ENOENT {
+                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                    try Self.write(text, to: partial)
+                }
+                if rename(partial, file) != 0 {
+                    throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file])
                 }
             }
             logger.notice(
-                "wrote e-mail to \(file.path)",
+                "wrote e-mail to \(file)",
                 metadata: ["subject": "\(message.subject)", "link": "\(message.link ?? "none")"]
             )
             if let link = message.link {
@@ -41,6 +49,24 @@ public struct FileMailTransport: MailTransport {
             }
         } catch {
             throw MailDeliveryError.transient("cannot write to \(folder.path): \(error)")
+        }
+    }
+
+    /// Creates or replaces the file at `path` with `data`, without syncing it.
+    private static func write(_ data: Data, to path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        defer { close(descriptor) }
+        try data.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+                }
+                offset += written
+            }
         }
     }
 }

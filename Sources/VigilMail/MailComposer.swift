@@ -43,22 +43,49 @@ public struct MailComposer: Sendable {
         self.from = from
     }
 
-    /// The e-mail for an outbox message.
-    public func compose(_ outboxMessage: OutboxMessage) async throws -> MailMessage {
+    /// What the messages of one round have in common, read from the store once for the round
+    /// rather than once a message: a spike's confirmations all name the same petition.
+    public struct RoundLookups {
+        fileprivate var petitions: [Int64: Petition] = [:]
+        fileprivate var titles: [PetitionLanguage: String] = [:]
+        fileprivate var updates: [Int64: PetitionUpdate] = [:]
+
+        fileprivate struct PetitionLanguage: Hashable {
+            let petitionID: Int64
+            let language: Language
+        }
+
+        public init() {}
+    }
+
+    /// The e-mail for an outbox message, reading what it names through `lookups`.
+    public func compose(_ outboxMessage: OutboxMessage, lookups: inout RoundLookups) async throws -> MailMessage {
         let language = Language(rawValue: outboxMessage.language) ?? .fallback
         guard let petitionText = outboxMessage.fields["petition_id"], let petitionID = Int64(petitionText) else {
             throw Problem.missingField("petition_id")
         }
-        guard let petition = try await store.petition(id: petitionID) else {
-            throw Problem.unknownPetition(petitionText)
+        let petition: Petition
+        if let known = lookups.petitions[petitionID] {
+            petition = known
+        } else {
+            guard let found = try await store.petition(id: petitionID) else { throw Problem.unknownPetition(petitionText) }
+            petition = found
+            lookups.petitions[petitionID] = found
         }
-        let shownLanguage = petition.language(for: language)
-        guard let text = try await store.currentText(petitionID: petitionID, language: shownLanguage) else {
-            throw Problem.unknownPetition(petitionText)
+        let shown = RoundLookups.PetitionLanguage(petitionID: petitionID, language: petition.language(for: language))
+        let title: String
+        if let known = lookups.titles[shown] {
+            title = known
+        } else {
+            guard let text = try await store.currentText(petitionID: petitionID, language: shown.language) else {
+                throw Problem.unknownPetition(petitionText)
+            }
+            title = text.title
+            lookups.titles[shown] = title
         }
 
         var values: [String: String] = [
-            "title": text.title,
+            "title": title,
             "name": outboxMessage.fields["name"] ?? "",
             "site": baseURL,
             "privacy": baseURL + language.path("/privacy"),
@@ -92,9 +119,9 @@ public struct MailComposer: Sendable {
             values["key"] = "\(baseURL)/.well-known/vigil-log-key"
             values["petition"] = petition.slug
         case .update:
-            guard let updateID = outboxMessage.fields["update_id"].flatMap(Int64.init),
-                  let update = try await store.update(id: updateID), let updateText = update.text(language)
-            else { throw Problem.missingField("update_id") }
+            guard let updateID = outboxMessage.fields["update_id"].flatMap(Int64.init) else { throw Problem.missingField("update_id") }
+            if lookups.updates[updateID] == nil { lookups.updates[updateID] = try await store.update(id: updateID) }
+            guard let updateText = lookups.updates[updateID]?.text(language) else { throw Problem.missingField("update_id") }
             values["update_title"] = updateText.title
             values["update_body"] = updateText.body
             link = baseURL + language.path("/updates#update-\(updateID)")
@@ -106,8 +133,8 @@ public struct MailComposer: Sendable {
 
         let rendered = try render(outboxMessage.kind.rawValue, language: language, values: values)
         let parts = rendered.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
-        let subject = parts.first.map(String.init) ?? text.title
-        let body = parts.count > 1 ? String(parts[1]).trimmingCharacters(in: .newlines) + "\n" : ""
+        let subject = parts.first.map(String.init) ?? title
+        let body = parts.count > 1 ? Self.trimmingLineEnds(parts[1]) + "\n" : ""
         let domain = from.address.split(separator: "@").last.map(String.init) ?? "vigil.invalid"
         return MailMessage(
             from: from,
@@ -119,6 +146,15 @@ public struct MailComposer: Sendable {
             link: link,
             unsubscribeURL: unsubscribeURL
         )
+    }
+
+    /// The text without the blank lines a template leaves before and after it.
+    static func trimmingLineEnds(_ text: Substring) -> String {
+        var start = text.startIndex
+        var end = text.endIndex
+        while start < end, text[start].isNewline { start = text.index(after: start) }
+        while end > start, text[text.index(before: end)].isNewline { end = text.index(before: end) }
+        return String(text[start..<end])
     }
 
     private func render(_ kind: String, language: Language, values: [String: String]) throws -> String {

@@ -105,8 +105,9 @@ public final class MailWorker: Service, Sendable {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: settings.lease / 2)
         var outcomes: [MailOutcome] = []
+        var lookups = MailComposer.RoundLookups()
         for message in messages {
-            outcomes.append(clock.now < deadline ? await attempt(message) : .released(id: message.id))
+            outcomes.append(clock.now < deadline ? await attempt(message, lookups: &lookups) : .released(id: message.id))
         }
         do {
             try await store.recordMail(outcomes)
@@ -119,13 +120,13 @@ public final class MailWorker: Service, Sendable {
     }
 
     /// Composes and sends one message, and says what became of it.
-    private func attempt(_ outboxMessage: OutboxMessage) async -> MailOutcome {
+    private func attempt(_ outboxMessage: OutboxMessage, lookups: inout MailComposer.RoundLookups) async -> MailOutcome {
         let attempt = outboxMessage.attempts + 1
         let metadata: Logger.Metadata = ["outbox": "\(outboxMessage.id)", "attempt": "\(attempt)"]
         do {
             let mail: MailMessage
             do {
-                mail = try await composer.compose(outboxMessage)
+                mail = try await composer.compose(outboxMessage, lookups: &lookups)
             } catch let problem as MailComposer.Problem {
                 throw MailDeliveryError.permanent("\(problem)")
             }

@@ -1,4 +1,5 @@
 import Foundation
+import PropertyBased
 import Testing
 @testable import VigilMail
 
@@ -68,6 +69,25 @@ struct MailMessageTests {
             #expect(!line.hasSuffix(" "))
         }
         #expect(Self.decode(encoded) == original)
+    }
+
+    /// Line ends of both kinds, lone carriage returns, spaces and tabs that may end a line,
+    /// equals signs, and text of the campaign's scripts and beyond.
+    static let bodyCharacters = Array("aZ09 \t=.\n\r\r\nաբգдЖé€💥")
+    static let body = Gen<Character?>.element(of: bodyCharacters).map { $0 ?? "a" }.string(of: 0...200)
+
+    @Test("any text is encoded in short ASCII lines with no space at their ends, and decodes back")
+    func quotedPrintableProperty() async {
+        await propertyCheck(input: Self.body) { text in
+            let encoded = QuotedPrintable.encode(text)
+            for line in encoded.components(separatedBy: "\r\n") {
+                #expect(line.utf8.count <= QuotedPrintable.lineLimit)
+                #expect(line.utf8.allSatisfy { ($0 >= 32 && $0 < 127) || $0 == UInt8(ascii: "\t") })
+                #expect(!line.hasSuffix(" ") && !line.hasSuffix("\t"))
+            }
+            #expect(!encoded.utf8.contains(UInt8(ascii: "\n")) || encoded.contains("\r\n"))
+            #expect(Self.decode(encoded) == text.replacingOccurrences(of: "\r\n", with: "\n"))
+        }
     }
 
     /// A plain quoted-printable decoder, independent of the encoder under test.

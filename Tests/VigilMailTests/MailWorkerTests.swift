@@ -74,6 +74,30 @@ struct MailWorkerTests {
         }
     }
 
+    @Test("in one round, each signer's e-mail carries the petition's title in their own language, without blank lines around the body")
+    func roundInSeveralLanguages() async throws {
+        try await TestStore.with { test in
+            let petitionID = try await test.petition().id
+            let signers: [(String, Language)] = [("en@example.org", .english), ("fr@example.org", .french), ("ru@example.org", .russian), ("fr2@example.org", .french)]
+            for (address, language) in signers {
+                let signature = try SignatureForm(name: "Ani Hakobyan", email: address, country: "FR").validated().get()
+                _ = try await test.store.signatureWriter.sign(
+                    SigningRequest(petitionID: petitionID, signature: signature, language: language, textHash: TestStore.textHash)
+                )
+            }
+            let transport = ScriptedTransport([])
+            #expect(try await Self.worker(test, transport: transport).deliverDueMail() == 4)
+            let subjects = Dictionary(uniqueKeysWithValues: transport.delivered.withLock { $0 }.map { ($0.to.address, $0.subject) })
+            #expect(subjects["en@example.org"]?.hasSuffix("Invoke the OSCE Moscow Mechanism for the 23 Armenians held in Baku") == true)
+            #expect(subjects["fr@example.org"]?.hasSuffix("Invoquer le Mécanisme de Moscou de l’OSCE pour les 23 Arméniens détenus à Bakou") == true)
+            #expect(subjects["fr2@example.org"] == subjects["fr@example.org"])
+            #expect(subjects["ru@example.org"]?.hasSuffix("Задействовать Московский механизм ОБСЕ в защиту 23 армян, удерживаемых в Баку") == true)
+            for mail in transport.delivered.withLock({ $0 }) {
+                #expect(!mail.body.hasPrefix("\n") && mail.body.hasSuffix("\n") && !mail.body.hasSuffix("\n\n"))
+            }
+        }
+    }
+
     @Test("on shutdown the worker ends the round it is in and leaves the rest of a long queue for the next start")
     func stopsWithinARound() async throws {
         try await TestStore.with { test in
