@@ -44,9 +44,10 @@ extension SignatureForm {
             }
         }
 
-        let country = Country(code: self.country.trimmingCharacters(in: .whitespaces))
+        let countryCode = self.country.trimmingCharacters(in: .whitespaces)
+        let country = Country(code: countryCode)
         if problems[.country] == nil {
-            if self.country.trimmingCharacters(in: .whitespaces).isEmpty {
+            if countryCode.isEmpty {
                 problems[.country] = .required
             } else if country == nil {
                 problems[.country] = .unknownCountry
@@ -79,9 +80,37 @@ extension SignatureForm {
     /// Trims surrounding white space, makes line ends uniform and composes to NFC, so the
     /// same text typed on two systems is stored the same way.
     public static func cleaned(_ text: String) -> String {
-        text.replacingOccurrences(of: "\r\n", with: "\n")
+        if isClean(text) { return text }
+        return text.replacingOccurrences(of: "\r\n", with: "\n")
             .trimmingCharacters(in: .whitespacesAndNewlines)
             .precomposedStringWithCanonicalMapping
+    }
+
+    /// Whether cleaning would leave `text` as it is, judged in one pass without Foundation: no
+    /// carriage return, no white space at either end, and only characters that Unicode
+    /// normalisation neither changes nor combines with a neighbour (Latin, Armenian and
+    /// Cyrillic letters, digits, punctuation), as nearly every signer types. The three
+    /// Foundation calls cost about 3 % of the server's time while signing.
+    static func isClean(_ text: String) -> Bool {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.first, let last = scalars.last else { return true }
+        // The only characters below that trimming removes.
+        func trimmed(_ scalar: Unicode.Scalar) -> Bool { scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\u{A0}" }
+        if trimmed(first) || trimmed(last) { return false }
+        return scalars.allSatisfy { scalar in
+            switch scalar.value {
+            case 0x09, 0x0A, 0x20...0x7E: true
+            // Latin-1, Latin Extended, IPA and spacing modifiers: all above the C1 controls.
+            case 0xA0...0x2FF: true
+            // Cyrillic letters, not its combining marks (0x483–0x489).
+            case 0x400...0x482, 0x48A...0x52F: true
+            // Armenian letters and punctuation.
+            case 0x531...0x556, 0x559...0x58A, 0x58D...0x58F: true
+            // Dashes, typographic quotes and apostrophes (a phone's "O’Brien"), bullets, ellipsis.
+            case 0x2010...0x2027: true
+            default: false
+            }
+        }
     }
 
     static func problem(in text: String, field: SignatureField, required: Bool, multiline: Bool) -> FieldProblem? {
