@@ -8,9 +8,9 @@ import Foundation
 /// for encryption, for the blind index and for other purposes, so that no key serves two jobs.
 public struct PersonalDataCipher: Sendable {
     private let sealingKey: SymmetricKey
-    private let indexKey: SymmetricKey
-    private let manageKey: SymmetricKey
-    private let domainKey: SymmetricKey
+    private let indexKey: MACKey
+    private let manageKey: MACKey
+    private let domainKey: MACKey
     /// A fingerprint of the master key, stored in the database so a wrong key file is noticed
     /// at start rather than after it has failed to open everything.
     public let keyID: String
@@ -27,9 +27,9 @@ public struct PersonalDataCipher: Sendable {
     public init(masterKey: [UInt8]) {
         let master = SymmetricKey(data: masterKey)
         sealingKey = Self.derive(from: master, purpose: "vigil/personal-data/aes-gcm")
-        indexKey = Self.derive(from: master, purpose: "vigil/personal-data/blind-index")
-        manageKey = Self.derive(from: master, purpose: "vigil/manage-links")
-        domainKey = Self.derive(from: master, purpose: "vigil/personal-data/domain-index")
+        indexKey = MACKey(Self.derive(from: master, purpose: "vigil/personal-data/blind-index"))
+        manageKey = MACKey(Self.derive(from: master, purpose: "vigil/manage-links"))
+        domainKey = MACKey(Self.derive(from: master, purpose: "vigil/personal-data/domain-index"))
         keyID = String(Self.derive(from: master, purpose: "vigil/key-id").withUnsafeBytes { Array($0) }.hexString.prefix(16))
     }
 
@@ -73,8 +73,7 @@ public struct PersonalDataCipher: Sendable {
     /// The secret in a signer's "manage my signature" link. It is computed, not stored, so every
     /// e-mail can carry it; the database keeps only its hash to find the signature.
     public func manageToken(petitionID: Int64, emailIndex: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data("\(petitionID):\(emailIndex)".utf8), using: manageKey)
-        return Base64URL.encode(mac)
+        Base64URL.encode(manageKey.code(for: "\(petitionID):\(emailIndex)"))
     }
 
     /// The hash under which a manage token is looked up.
@@ -85,12 +84,12 @@ public struct PersonalDataCipher: Sendable {
     /// The blind index of a normalised address: an HMAC, so equal addresses give equal
     /// indexes while the address cannot be recovered or guessed without the key.
     public func blindIndex(ofNormalisedEmail normalised: String) -> String {
-        Array(HMAC<SHA256>.authenticationCode(for: Data(normalised.utf8), using: indexKey)).hexString
+        indexKey.hexCode(for: normalised)
     }
 
     /// The blind index of an e-mail domain, so staff can set aside a flood from one domain
     /// without the database keeping anyone's domain in the clear.
     public func domainIndex(of domain: String) -> String {
-        Array(HMAC<SHA256>.authenticationCode(for: Data(domain.utf8), using: domainKey)).hexString
+        domainKey.hexCode(for: domain)
     }
 }

@@ -172,7 +172,7 @@ public struct VigilServer: Sendable {
             underAttack: try await store.underAttack(), interval: .seconds(configuration.contentCheckSeconds), logger: logger
         )
         let passwordPolicy = PasswordPolicy(forbidden: try commonPasswords())
-        let clientHashKey = PersonalDataCipher.derive(from: master, purpose: "vigil/client-address")
+        let clientHashKey = MACKey(PersonalDataCipher.derive(from: master, purpose: "vigil/client-address"))
         let services = VigilServices(
             store: store,
             directory: directory,

@@ -21,7 +21,7 @@ struct VigilServices: Sendable {
     /// Issues and checks the sign form's challenge while the site is under attack.
     let proofOfWork: ProofOfWork
     /// Keys the hash of client addresses kept with held signatures, so the address itself is never stored.
-    let clientHashKey: SymmetricKey
+    let clientHashKey: MACKey
     /// Signs the tally logs' tree heads; pages and the API show its public half.
     let logKey: TallyLogKey
     let authentication: StaffAuthentication
@@ -59,7 +59,7 @@ struct VigilServices: Sendable {
     }
 
     /// A client address or network made unreadable without the key: the first 128 bits of its HMAC.
-    static func keyedHash(_ text: String, key: SymmetricKey) -> String {
-        String(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key).hexString.prefix(32))
+    static func keyedHash(_ text: String, key: MACKey) -> String {
+        String(key.hexCode(for: text).prefix(32))
     }
 }

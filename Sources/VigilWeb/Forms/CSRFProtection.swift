@@ -9,11 +9,11 @@ struct CSRFProtection: Sendable {
     static let cookieName = "vigil_csrf"
     static let fieldName = "csrf"
 
-    private let key: SymmetricKey
+    private let key: MACKey
     private let random: any RandomSource
 
     init(key: SymmetricKey, random: any RandomSource) {
-        self.key = key
+        self.key = MACKey(key)
         self.random = random
     }
 
@@ -40,7 +40,7 @@ struct CSRFProtection: Sendable {
         guard let token, let secret, isWellFormed(secret: secret) else { return nil }
         let parts = token.split(separator: ".", maxSplits: 1)
         guard parts.count == 2, let seconds = Int64(parts[0]), let submitted = Base64URL.decode(String(parts[1])),
-              HMAC<SHA256>.isValidAuthenticationCode(submitted, authenticating: Data("\(secret).\(seconds)".utf8), using: key)
+              key.isValid(submitted, for: "\(secret).\(seconds)")
         else { return nil }
         return Date(timeIntervalSince1970: Double(seconds))
     }
@@ -52,6 +52,6 @@ struct CSRFProtection: Sendable {
 
     /// A keyed code for a text, to bind a value a form carries to what it was issued for.
     func authenticationCode(for text: String) -> String {
-        Base64URL.encode(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key))
+        Base64URL.encode(key.code(for: text))
     }
 }
