@@ -68,7 +68,20 @@ public final class MailWorker: Service, Sendable {
         doorbell.ring()
     }
 
+    /// The thread the worker composes and sends on, at a lower priority than the requests.
+    ///
+    /// Under a signing spike the two kinds of work share the cores. Acknowledging a signature
+    /// makes it safe, and its e-mail can follow a few seconds later; so while requests keep
+    /// the cores busy, the kernel gives this thread a small share, and the e-mails queued
+    /// meanwhile go out as soon as the cores are free. The worker's transactions still run on
+    /// the writing thread, at full priority, so a turn on the database is never held up.
+    static let thread = DedicatedThread(niceness: 10)
+
     public func run() async throws {
+        try await Self.thread.run { try await deliverUntilShutdown() }
+    }
+
+    private func deliverUntilShutdown() async throws {
         let mailQueued = store.mailQueued
         await withDiscardingTaskGroup { group in
             group.addTask {

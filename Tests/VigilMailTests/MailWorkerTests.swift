@@ -201,6 +201,25 @@ struct MailWorkerTests {
         #expect(settings.retryDelay(afterFailures: 30) == .seconds(3600))
     }
 
+    @Test("the worker composes and sends on a thread that yields the CPU to requests, before and after it awaits")
+    func lowPriorityThread() async throws {
+        let niceness = try await MailWorker.thread.run {
+            let before = try Self.nicenessOfCurrentThread()
+            try await Task.sleep(for: .milliseconds(5))
+            return [before, try Self.nicenessOfCurrentThread()]
+        }
+        #expect(niceness == [10, 10])
+        #expect(try Self.nicenessOfCurrentThread() == 0, "the test's own thread keeps the process's priority")
+    }
+
+    /// The nice value of the thread this runs on, from Linux's `/proc/thread-self/stat`.
+    static func nicenessOfCurrentThread() throws -> Int {
+        let stat = try String(contentsOfFile: "/proc/thread-self/stat", encoding: .utf8)
+        // Fields after the command name, which is in parentheses and may hold spaces; the nice value is field 19.
+        let fields = stat[stat.index(after: try #require(stat.lastIndex(of: ")")))...].split(separator: " ")
+        return try #require(Int(fields[16]))
+    }
+
     @Test("the file transport writes a readable .eml file")
     func fileTransport() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-mail-\(UUID().uuidString)")

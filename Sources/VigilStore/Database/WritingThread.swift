@@ -1,6 +1,3 @@
-import NIOCore
-import NIOPosix
-
 /// The thread the process writes on: every store's writing connections hand their results to
 /// it, and each write runs its own code on it, as its task's executor.
 ///
@@ -13,24 +10,7 @@ import NIOPosix
 /// One thread serves the whole process and is never stopped, like NIO's own singletons: a
 /// store that closed while a late write was still on its way could otherwise leave that write
 /// waiting forever on a stopped loop.
-final class WritingThread: TaskExecutor {
+enum WritingThread {
     /// The process's writing thread.
-    static let shared = WritingThread()
-
-    /// The event loop the writing connections run on.
-    let eventLoop: any EventLoop
-
-    private init() {
-        eventLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1).next()
-    }
-
-    func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        eventLoop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
-    }
-
-    /// Runs `body` on this thread, wherever it awaits.
-    func run<T: Sendable>(_ body: () async throws -> T) async rethrows -> T {
-        try await withTaskExecutorPreference(self, operation: body)
-    }
+    static let shared = DedicatedThread()
 }
