@@ -46,16 +46,36 @@ public struct MailComposer: Sendable {
     /// What the messages of one round have in common, read from the store once for the round
     /// rather than once a message: a spike's confirmations all name the same petition.
     public struct RoundLookups {
-        fileprivate var petitions: [Int64: Petition] = [:]
-        fileprivate var titles: [PetitionLanguage: String] = [:]
-        fileprivate var updates: [Int64: PetitionUpdate] = [:]
+        private var petitions: [Int64: Petition] = [:]
+        private var titles: [PetitionLanguage: String] = [:]
+        private var updates: [Int64: PetitionUpdate] = [:]
 
-        fileprivate struct PetitionLanguage: Hashable {
+        private struct PetitionLanguage: Hashable {
             let petitionID: Int64
             let language: Language
         }
 
         public init() {}
+
+        mutating func petition(_ id: Int64, from store: Store) async throws -> Petition? {
+            if let known = petitions[id] { return known }
+            petitions[id] = try await store.petition(id: id)
+            return petitions[id]
+        }
+
+        /// The title of the petition's current text in a language it has.
+        mutating func title(of petitionID: Int64, in language: Language, from store: Store) async throws -> String? {
+            let key = PetitionLanguage(petitionID: petitionID, language: language)
+            if let known = titles[key] { return known }
+            titles[key] = try await store.currentText(petitionID: petitionID, language: language)?.title
+            return titles[key]
+        }
+
+        mutating func update(_ id: Int64, from store: Store) async throws -> PetitionUpdate? {
+            if let known = updates[id] { return known }
+            updates[id] = try await store.update(id: id)
+            return updates[id]
+        }
     }
 
     /// The e-mail for an outbox message, reading what it names through `lookups`.
@@ -64,25 +84,9 @@ public struct MailComposer: Sendable {
         guard let petitionText = outboxMessage.fields["petition_id"], let petitionID = Int64(petitionText) else {
             throw Problem.missingField("petition_id")
         }
-        let petition: Petition
-        if let known = lookups.petitions[petitionID] {
-            petition = known
-        } else {
-            guard let found = try await store.petition(id: petitionID) else { throw Problem.unknownPetition(petitionText) }
-            petition = found
-            lookups.petitions[petitionID] = found
-        }
-        let shown = RoundLookups.PetitionLanguage(petitionID: petitionID, language: petition.language(for: language))
-        let title: String
-        if let known = lookups.titles[shown] {
-            title = known
-        } else {
-            guard let text = try await store.currentText(petitionID: petitionID, language: shown.language) else {
-                throw Problem.unknownPetition(petitionText)
-            }
-            title = text.title
-            lookups.titles[shown] = title
-        }
+        guard let petition = try await lookups.petition(petitionID, from: store),
+              let title = try await lookups.title(of: petitionID, in: petition.language(for: language), from: store)
+        else { throw Problem.unknownPetition(petitionText) }
 
         var values: [String: String] = [
             "title": title,
@@ -119,9 +123,9 @@ public struct MailComposer: Sendable {
             values["key"] = "\(baseURL)/.well-known/vigil-log-key"
             values["petition"] = petition.slug
         case .update:
-            guard let updateID = outboxMessage.fields["update_id"].flatMap(Int64.init) else { throw Problem.missingField("update_id") }
-            if lookups.updates[updateID] == nil { lookups.updates[updateID] = try await store.update(id: updateID) }
-            guard let updateText = lookups.updates[updateID]?.text(language) else { throw Problem.missingField("update_id") }
+            guard let updateID = outboxMessage.fields["update_id"].flatMap(Int64.init),
+                  let update = try await lookups.update(updateID, from: store), let updateText = update.text(language)
+            else { throw Problem.missingField("update_id") }
             values["update_title"] = updateText.title
             values["update_body"] = updateText.body
             link = baseURL + language.path("/updates#update-\(updateID)")

@@ -200,8 +200,12 @@ public final class Store: Sendable {
     /// Runs `body` with the connection for writes other than signatures, alone: no other task
     /// writes on that connection meanwhile.
     func write<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        try await otherWritesLock.withLock {
-            try await writeTurns.write { try await body(connections.otherWrites) }
+        // Both locks are taken and given back on the writing thread, so a caller on a thread of
+        // low priority (the mail worker's) never holds them while it waits for the CPU.
+        try await WritingThread.shared.run {
+            try await otherWritesLock.withLock {
+                try await writeTurns.write { try await body(connections.otherWrites) }
+            }
         }
     }
 
