@@ -32,15 +32,14 @@ final class WALCheckpointer: Sendable {
     /// Whether checkpoints are under way, and whether a commit came since the last one began.
     private let state = Locked((running: false, pending: false))
     /// The least time between two rounds: each one fsyncs the database file.
-    private let interval: Duration
+    private let interval: Duration = .seconds(1)
     /// How long, in milliseconds, the writers' turn waits for readers still in the log.
     static let readerWait = 10
 
-    init(database: any SQLDatabase, lock: AsyncLock, fileLock: AsyncLock, interval: Duration = .seconds(1), logger: Logger) {
+    init(database: any SQLDatabase, lock: AsyncLock, fileLock: AsyncLock, logger: Logger) {
         self.database = database
         self.lock = lock
         self.fileLock = fileLock
-        self.interval = interval
         self.logger = logger
     }
 
