@@ -129,7 +129,7 @@ struct PartnerAPIController {
         let bearer = request.headers[.authorization].flatMap { value -> Substring? in
             value.lowercased().hasPrefix("bearer ") ? value.dropFirst("bearer ".count) : nil
         }
-        guard let text = request.headers[Self.osdiTokenHeader].map { Substring($0) } ?? bearer,
+        guard let text = request.headers[Self.osdiTokenHeader].map({ Substring($0) }) ?? bearer,
               let token = PartnerToken(header: text),
               let partner = try await services.store.partner(token: token)
         else {
