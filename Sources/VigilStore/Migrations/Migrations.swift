@@ -353,6 +353,7 @@ enum Migrations {
         Migrations.leafIndex,
         Migrations.sharedRateWindows,
         Migrations.publicSignersIndex,
+        Migrations.standingIndexes,
     ]
 }
 

@@ -79,24 +79,31 @@ extension Store {
 
     /// Signatures held back as suspected abuse, newest first.
     public func heldSignatures(petitionID: Int64, limit: Int) async throws -> [SignatureRecord] {
-        try await reader.raw(
-            """
-            SELECT \(Self.recordColumns) FROM signatures
-            WHERE petition_id = \(bind: petitionID) AND status = 'held' ORDER BY id DESC LIMIT \(bind: limit)
-            """
-        ).all().map(record)
+        try await reader.raw(Self.heldSignaturesQuery(petitionID: petitionID, limit: limit)).all().map(record)
+    }
+
+    /// The query behind ``heldSignatures(petitionID:limit:)``, which reads the `signatures_held` index.
+    static func heldSignaturesQuery(petitionID: Int64, limit: Int) -> SQLQueryString {
+        """
+        SELECT \(recordColumns) FROM signatures
+        WHERE petition_id = \(bind: petitionID) AND status = 'held' ORDER BY id DESC LIMIT \(bind: limit)
+        """
     }
 
     /// Confirmed signatures whose public name or comment waits for a decision, oldest first.
     public func moderationQueue(petitionID: Int64, limit: Int) async throws -> [SignatureRecord] {
-        try await reader.raw(
-            """
-            SELECT \(Self.recordColumns) FROM signatures
-            WHERE petition_id = \(bind: petitionID) AND status = 'confirmed' AND revoked_reason IS NULL
-              AND (name_moderation = 'pending' OR comment_moderation = 'pending')
-            ORDER BY confirmed_at LIMIT \(bind: limit)
-            """
-        ).all().map(record)
+        try await reader.raw(Self.moderationQueueQuery(petitionID: petitionID, limit: limit)).all().map(record)
+    }
+
+    /// The query behind ``moderationQueue(petitionID:limit:)``, which reads the counted
+    /// signatures through the `signatures_counted` index.
+    static func moderationQueueQuery(petitionID: Int64, limit: Int) -> SQLQueryString {
+        """
+        SELECT \(recordColumns) FROM signatures
+        WHERE petition_id = \(bind: petitionID) AND status = 'confirmed' AND revoked_reason IS NULL
+          AND (name_moderation = 'pending' OR comment_moderation = 'pending')
+        ORDER BY confirmed_at LIMIT \(bind: limit)
+        """
     }
 
     /// Approves or hides a signature's public name or comment, and makes pages show the decision.

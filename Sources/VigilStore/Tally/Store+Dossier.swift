@@ -54,12 +54,7 @@ extension Store {
         var after: Int64 = -1
         while true {
             let rows = try await reader.raw(
-                """
-                SELECT tally_leaf, personal_data, country, confirmed_at FROM signatures
-                WHERE petition_id = \(bind: petitionID) AND status = 'confirmed' AND revoked_reason IS NULL
-                  AND show_name_publicly = \(bind: true) AND tally_leaf > \(bind: after) AND tally_leaf < \(bind: Int64(leafCount))
-                ORDER BY tally_leaf LIMIT \(bind: pageSize)
-                """
+                Self.namedSignatoriesQuery(petitionID: petitionID, after: after, before: Int64(leafCount), limit: pageSize)
             ).all()
             guard let last = rows.last else { return }
             after = try last.decode(column: "tally_leaf", as: Int64.self)
@@ -72,6 +67,18 @@ extension Store {
                 )
             })
         }
+    }
+
+    /// The query behind ``forEachListedSignatory(petitionID:leafCount:pageSize:_:)``: one page of
+    /// listed signers with leaves between `after` and `before`, read in leaf order from the
+    /// `signatures_counted` index.
+    static func namedSignatoriesQuery(petitionID: Int64, after: Int64, before: Int64, limit: Int) -> SQLQueryString {
+        """
+        SELECT tally_leaf, personal_data, country, confirmed_at FROM signatures
+        WHERE petition_id = \(bind: petitionID) AND status = 'confirmed' AND revoked_reason IS NULL
+          AND show_name_publicly = \(bind: true) AND tally_leaf > \(bind: after) AND tally_leaf < \(bind: before)
+        ORDER BY tally_leaf LIMIT \(bind: limit)
+        """
     }
 
     /// The revocations and reinstatements among the first `size` entries, in order: the first
