@@ -56,20 +56,18 @@ extension Store {
             confirmed: 0, pending: 0, held: 0, byChannel: [String: Int](), byCountry: [String: Int](), byCommittee: [Int64: Int](),
             byDay: [Int64: Int]()
         )
-        for row in try await reader.raw(
+        // Pending signatures have no index of their own, because confirming would rewrite it at
+        // random places: they are counted as the rest. Only counted signatures are ever revoked.
+        let all = try await signatureCount(where: "petition_id = \(bind: petitionID)")
+        let counted = try await reader.raw(
             """
-            SELECT status, COUNT(*) AS n FROM signatures
-            WHERE petition_id = \(bind: petitionID) AND revoked_reason IS NULL GROUP BY status
+            SELECT COUNT(*) AS counted, COUNT(*) FILTER (WHERE revoked_reason IS NULL) AS confirmed FROM signatures
+            WHERE petition_id = \(bind: petitionID) AND status = 'confirmed'
             """
-        ).all() {
-            let count = try row.decode(column: "n", as: Int.self)
-            switch try row.decode(column: "status", as: String.self) {
-            case "confirmed": result.confirmed = count
-            case "pending": result.pending = count
-            case "held": result.held = count
-            default: break
-            }
-        }
+        ).first()
+        result.confirmed = try counted?.decode(column: "confirmed", as: Int.self) ?? 0
+        result.held = try await signatureCount(where: "petition_id = \(bind: petitionID) AND status = 'held'")
+        result.pending = all - (try counted?.decode(column: "counted", as: Int.self) ?? 0) - result.held
         for row in try await reader.raw(
             """
             SELECT channel, COUNT(*) AS n FROM signatures
@@ -105,6 +103,11 @@ extension Store {
             result.byDay[try row.decode(column: "day", as: Int64.self)] = try row.decode(column: "n", as: Int.self)
         }
         return result
+    }
+
+    /// How many signatures meet `condition`.
+    private func signatureCount(where condition: SQLQueryString) async throws -> Int {
+        try await reader.raw("SELECT COUNT(*) AS n FROM signatures WHERE " + condition).first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
     /// The counters as stored, read from the database rather than from memory.
