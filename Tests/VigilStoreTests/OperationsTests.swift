@@ -27,23 +27,36 @@ struct OperationsTests {
     @Test("signature states are counted in one query, with revoked signatures under their reason", .onBothDatabases)
     func signatureStates() async throws {
         try await TestStore.with { test in
-            let writer = test.store.signatureWriter
             #expect(try await test.store.signatureStates() == ["pending": 0, "confirmed": 0, "held": 0, "withdrawn": 0, "invalidated": 0])
-            for email in ["a@example.org", "b@example.org", "c@example.org", "d@example.org"] {
-                _ = try await writer.sign(try await test.request(email: email))
-            }
-            _ = try await writer.sign(try await test.request(email: "bot@example.org", hold: .honeypot))
-            for email in ["a@example.org", "b@example.org", "c@example.org"] {
-                _ = try await writer.confirm(try #require(try await test.confirmationToken(for: email)))
-            }
-            let petition = try await test.petition()
-            let id = try #require(try await test.store.signatureID(petitionID: petition.id, email: EmailAddress("c@example.org")))
-            _ = try await writer.revise(.withdraw(signatureID: id))
-
+            try await signInEveryState(test)
             #expect(
                 try await test.store.signatureStates() == ["pending": 1, "confirmed": 2, "held": 1, "withdrawn": 1, "invalidated": 0]
             )
         }
+    }
+
+    @Test("the recount takes pending signatures as the rest, with a withdrawn one counted in no state", .onBothDatabases)
+    func recountStates() async throws {
+        try await TestStore.with { test in
+            try await signInEveryState(test)
+            let recount = try await test.store.recount(petitionID: try await test.petition().id)
+            #expect(recount.confirmed == 2 && recount.pending == 1 && recount.held == 1, "\(recount)")
+        }
+    }
+
+    /// Four signatures and one held back; three of the four confirmed, and one of those withdrawn.
+    private func signInEveryState(_ test: TestStore) async throws {
+        let writer = test.store.signatureWriter
+        for email in ["a@example.org", "b@example.org", "c@example.org", "d@example.org"] {
+            _ = try await writer.sign(try await test.request(email: email))
+        }
+        _ = try await writer.sign(try await test.request(email: "bot@example.org", hold: .honeypot))
+        for email in ["a@example.org", "b@example.org", "c@example.org"] {
+            _ = try await writer.confirm(try #require(try await test.confirmationToken(for: email)))
+        }
+        let petition = try await test.petition()
+        let id = try #require(try await test.store.signatureID(petitionID: petition.id, email: EmailAddress("c@example.org")))
+        _ = try await writer.revise(.withdraw(signatureID: id))
     }
 
     @Test("a backup taken while signatures are written is owner-only, never overwrites, and restores the same log and counts")
