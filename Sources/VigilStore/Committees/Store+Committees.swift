@@ -95,9 +95,7 @@ extension Store {
         ).all() {
             activity.byCountry[try row.decode(column: "country", as: String.self)] = try row.decode(column: "n", as: Int.self)
         }
-        activity.pending = try await reader.raw(
-            "SELECT COUNT(*) AS n FROM signatures WHERE committee_id = \(bind: id) AND status = 'pending'"
-        ).first()?.decode(column: "n", as: Int.self) ?? 0
+        activity.pending = try await signatureCount(where: "committee_id = \(bind: id) AND status = 'pending'")
         return activity
     }
 

@@ -27,12 +27,11 @@ extension Store {
         var figures = PetitionFigures(confirmed: recount.confirmed, pending: recount.pending, held: recount.held)
         let nowMS = now().storedMilliseconds
         let dayMS: Int64 = 86_400_000
-        figures.confirmedLastDay = try await reader.raw(
-            """
-            SELECT COUNT(*) AS n FROM signatures
-            WHERE petition_id = \(bind: petitionID) AND status = 'confirmed' AND revoked_reason IS NULL AND confirmed_at >= \(bind: nowMS - dayMS)
-            """
-        ).first()?.decode(column: "n", as: Int.self) ?? 0
+        figures.confirmedLastDay = try await signatureCount(
+            where: """
+                petition_id = \(bind: petitionID) AND status = 'confirmed' AND revoked_reason IS NULL AND confirmed_at >= \(bind: nowMS - dayMS)
+                """
+        )
         figures.confirmedByDay = try await reader.raw(
             """
             SELECT confirmed_at / \(literal: dayMS) AS day, COUNT(*) AS n FROM signatures

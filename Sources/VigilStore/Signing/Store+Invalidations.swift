@@ -67,8 +67,7 @@ public struct InvalidationBatch: Sendable, Equatable {
 extension Store {
     /// How many counted signatures the criteria would take out of the count now.
     public func invalidationMatches(_ criteria: InvalidationCriteria) async throws -> Int {
-        try await reader.raw("SELECT COUNT(*) AS n FROM signatures WHERE " + matching(criteria))
-            .first()?.decode(column: "n", as: Int.self) ?? 0
+        try await signatureCount(where: matching(criteria))
     }
 
     /// Takes every counted signature that matches out of the count, as one batch, with a

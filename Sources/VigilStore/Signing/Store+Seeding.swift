@@ -41,9 +41,7 @@ extension Store {
             textHashes[language] = try await currentText(petitionID: petition.id, language: language)?.versionHash
         }
         // Numbers already used give the first new signer, so seeding twice never repeats an address.
-        let first = try await reader.raw(
-            "SELECT COUNT(*) AS n FROM signatures WHERE petition_id = \(bind: petition.id)"
-        ).first()?.decode(column: "n", as: Int.self) ?? 0
+        let first = try await signatureCount(where: "petition_id = \(bind: petition.id)")
         let end = now()
         let start = end.addingTimeInterval(-Double(days) * 86_400)
         let signers = SyntheticSigners()

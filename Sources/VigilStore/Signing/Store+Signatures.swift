@@ -105,8 +105,8 @@ extension Store {
         return result
     }
 
-    /// How many signatures meet `condition`.
-    private func signatureCount(where condition: SQLQueryString) async throws -> Int {
+    /// How many signatures meet `condition`, read on a reading connection.
+    func signatureCount(where condition: SQLQueryString) async throws -> Int {
         try await reader.raw("SELECT COUNT(*) AS n FROM signatures WHERE " + condition).first()?.decode(column: "n", as: Int.self) ?? 0
     }
 

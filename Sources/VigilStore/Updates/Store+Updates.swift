@@ -124,12 +124,9 @@ extension Store {
 
     /// How many confirmed signers of a petition asked to be kept informed.
     public func informedSignerCount(petitionID: Int64) async throws -> Int {
-        try await reader.raw(
-            """
-            SELECT COUNT(*) AS n FROM signatures
-            WHERE petition_id = \(bind: petitionID) AND status = 'confirmed' AND revoked_reason IS NULL AND keep_informed
-            """
-        ).first()?.decode(column: "n", as: Int.self) ?? 0
+        try await signatureCount(
+            where: "petition_id = \(bind: petitionID) AND status = 'confirmed' AND revoked_reason IS NULL AND keep_informed"
+        )
     }
 
     /// Puts the update in the outbox for every confirmed signer who asked to be kept informed,
