@@ -47,6 +47,20 @@ struct MigrationTests {
         }
     }
 
+    @Test("the signature states that /metrics reports are counted from indexes, without reading the table")
+    func signatureStatesFromIndexes() async throws {
+        try await TestStore.with { test in
+            let plan = try await Self.plan(of: Store.signatureStatesQuery, in: test.store)
+            for index in ["signatures_counted", "signatures_held", "signatures_revoked"] {
+                #expect(plan.contains(index), "\(index) in\n\(plan)")
+            }
+            let tableReads = plan.split(separator: "\n").filter {
+                ($0.contains("SCAN signatures") && !$0.contains("INDEX")) || $0.contains("Seq Scan on signatures")
+            }
+            #expect(tableReads.isEmpty, "no pass over the table's rows\n\(plan)")
+        }
+    }
+
     /// Expects a plan that reads rows in the order the query asks for, with no sort of its own.
     private static func expectNoSort(_ plan: String, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(

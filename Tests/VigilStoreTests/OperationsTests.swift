@@ -32,6 +32,21 @@ struct OperationsTests {
             #expect(
                 try await test.store.signatureStates() == ["pending": 1, "confirmed": 2, "held": 1, "withdrawn": 1, "invalidated": 0]
             )
+            try await InvalidationTests.signAndConfirm(test, "e@made-up.example")
+            let petitionID = try await test.petition().id
+            let batch = try await test.store.invalidate(
+                InvalidationCriteria(petitionID: petitionID, emailDomain: "made-up.example", summary: "made-up.example"),
+                reason: "a made-up domain", audit: InvalidationTests.staff
+            )
+            #expect(
+                try await test.store.signatureStates() == ["pending": 1, "confirmed": 2, "held": 1, "withdrawn": 1, "invalidated": 1]
+            )
+            var undo = InvalidationTests.staff
+            undo.action = "signatures.invalidation-undone"
+            _ = try await test.store.undoInvalidation(batchID: batch.id, audit: undo)
+            #expect(
+                try await test.store.signatureStates() == ["pending": 1, "confirmed": 3, "held": 1, "withdrawn": 1, "invalidated": 0]
+            )
         }
     }
 

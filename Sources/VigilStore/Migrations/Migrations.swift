@@ -354,6 +354,7 @@ enum Migrations {
         Migrations.sharedRateWindows,
         Migrations.publicSignersIndex,
         Migrations.standingIndexes,
+        Migrations.revokedIndex,
     ]
 }
 
