@@ -123,7 +123,9 @@ public final class MailWorker: Service, Sendable {
             outcomes.append(clock.now < deadline ? await attempt(message, lookups: &lookups) : .released(id: message.id))
         }
         do {
-            try await store.recordMail(outcomes)
+            // Recorded even when the worker is being cancelled: messages it never sent would
+            // otherwise be held as being sent until their lease ends.
+            try await Task { [store] in try await store.recordMail(outcomes) }.value
         } catch {
             // The messages left; only the record failed. When their lease ends they may go out
             // once more, with the same Message-ID, so receivers can recognise the repeat.
@@ -152,6 +154,11 @@ public final class MailWorker: Service, Sendable {
             let reason = EmailAddress.masking(outboxMessage.recipient, in: words)
             logger.error("e-mail refused for good: \(reason)", metadata: metadata)
             return .failed(id: outboxMessage.id, error: reason)
+        } catch where Task.isCancelled {
+            // The worker is being stopped, which says nothing about the message or the mail
+            // server: it goes back to the queue untried, without an attempt or an error counted.
+            logger.notice("e-mail left in the queue: the worker is stopping", metadata: metadata)
+            return .released(id: outboxMessage.id)
         } catch {
             let reason = EmailAddress.masking(outboxMessage.recipient, in: (error as? MailDeliveryError).map { "\($0)" } ?? "\(error)")
             if attempt >= settings.maximumAttempts {

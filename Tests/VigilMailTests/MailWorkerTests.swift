@@ -140,6 +140,25 @@ struct MailWorkerTests {
         }
     }
 
+    @Test("a send cut short by the worker's cancellation leaves its message queued, with no attempt or error counted")
+    func cancelledSendIsNoAttempt() async throws {
+        try await TestStore.with { test in
+            for index in 0..<3 {
+                _ = try await test.store.signatureWriter.sign(try await test.request(email: "cut\(index)@example.org"))
+            }
+            let worker = try await Self.worker(test, transport: PacedTransport(pause: .seconds(60)))
+            let round = Task { try await worker.deliverDueMail() }
+            while try await test.store.outboxSummary().sending < 3 {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            round.cancel()
+            #expect(try await round.value == 3)
+            #expect(try await test.store.outboxSummary() == OutboxSummary(queued: 3, sent: 0))
+            let queued = try await test.store.outboxEntries(status: .queued, limit: 10)
+            #expect(queued.count == 3 && queued.allSatisfy { $0.attempts == 0 && $0.lastError == nil }, "\(queued)")
+        }
+    }
+
     @Test("a temporary failure is retried after a growing delay, then sent once")
     func retriesTemporaryFailure() async throws {
         try await TestStore.with { test in
