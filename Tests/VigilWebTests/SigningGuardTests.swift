@@ -85,11 +85,11 @@ struct SharedSigningLimitsTests {
                         #expect(answers == Array(repeating: .seeOther, count: 5), "every signer sees the usual answer")
                     }
                 } catch {
-                    await second.store.close()
+                    await second.closeSharingDatabase()
                     throw error
                 }
-                // Closed, not removed: the schema is the first server's too.
-                await second.store.close()
+                // The schema stays: it is the first server's too.
+                await second.closeSharingDatabase()
                 #expect(try await SigningGuardTests.held(first) == ["rate-limited"], "the fourth from one address, on either server, is held")
                 let petition = try await first.petition()
                 #expect(try await first.store.recount(petitionID: petition.id).pending == 4)

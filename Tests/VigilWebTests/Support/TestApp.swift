@@ -87,10 +87,15 @@ struct TestApp: Sendable {
     }
 
     func close() async {
-        await store.close()
+        await closeSharingDatabase()
         if let url = configuration.databaseURL {
             await TestDatabase.dropSchema(configuration.databaseSchema, url: url)
         }
+    }
+
+    /// Closes the store and removes the data folder, but leaves the database to the other server that shares it.
+    func closeSharingDatabase() async {
+        await store.close()
         try? FileManager.default.removeItem(at: folder)
     }
 
