@@ -10,9 +10,10 @@ import Synchronization
 /// other writes, and a few read-only ones.
 ///
 /// The signature writer's connection runs its statements on the writing thread itself
-/// (``InlineSQLiteConnection``). Each of the others has its own single-thread pool. sqlite-nio runs a connection's statements
-/// on whichever pool thread is free; with more than one thread a read issued right after a
-/// commit was seen to miss it, and one thread is faster as well (see docs/decisions.md).
+/// (``InlineSQLiteConnection``). Each of the others has its own single-thread pool: sqlite-nio
+/// runs a connection's statements on whichever pool thread is free; with more than one thread
+/// a read issued right after a commit was seen to miss it, and one thread is faster as well
+/// (see docs/decisions.md).
 final class SQLiteConnections: DatabaseConnections {
     /// How hard SQLite works to make a commit durable before it returns.
     enum Synchronous: String, Sendable {
