@@ -30,6 +30,9 @@ public struct TreeHeadSigner: Service {
     private func signOnce() async {
         do {
             try await store.signTreeHeads(key: key)
+        } catch where Task.isCancelled {
+            // Stopped mid-round: each head is signed in a transaction of its own, so none is half
+            // written, and the next start signs every log that grew.
         } catch {
             // A failed round is retried at the next interval; the log itself is untouched.
             logger.error("signing tree heads failed: \(error)")
