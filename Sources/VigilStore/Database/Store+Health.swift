@@ -64,7 +64,7 @@ extension Store {
     /// The counts behind ``signatureStates()``, each read from an index alone: all rows, the
     /// confirmed ones (`signatures_counted`), the held ones (`signatures_held`) and the revoked
     /// ones by reason (`signatures_revoked`). Grouping the table's rows by standing read every
-    /// row, 1.2 s for a million, at each scrape of `/metrics`.
+    /// row, 0.55–0.74 s for a million, at each scrape of `/metrics`.
     static let signatureStatesQuery: SQLQueryString = """
         SELECT 'rows' AS state, COUNT(*) AS n FROM signatures
         UNION ALL SELECT 'confirmed', COUNT(*) FROM signatures WHERE status = 'confirmed'
