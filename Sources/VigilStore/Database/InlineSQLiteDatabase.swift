@@ -10,6 +10,9 @@ struct InlineSQLiteDatabase: SQLDatabase {
     let connection: InlineSQLiteConnection
     let logger: Logger
 
+    /// One encoder for every statement: each holds a `JSONEncoder`, which is not worth making per statement.
+    private static let encoder = SQLiteDataEncoder()
+
     var eventLoop: any EventLoop { WritingThread.shared.eventLoop }
     var dialect: any SQLDialect { SQLiteDialect() }
     var queryLogLevel: Logger.Level? { .trace }
@@ -35,7 +38,6 @@ struct InlineSQLiteDatabase: SQLDatabase {
         eventLoop.preconditionInEventLoop()
         let (sql, binds) = serialize(query)
         logger.trace("Executing query", metadata: ["sql": .string(sql)])
-        let encoder = SQLiteDataEncoder()
-        try connection.run(sql, try binds.map { try encoder.encode($0) }) { onRow($0) }
+        try connection.run(sql, try binds.map { try Self.encoder.encode($0) }) { onRow($0) }
     }
 }

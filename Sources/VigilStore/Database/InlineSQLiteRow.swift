@@ -24,6 +24,9 @@ struct InlineSQLiteRow: SQLRow {
     let columns: Columns
     let values: [SQLiteData]
 
+    /// One decoder for every row: each holds a `JSONDecoder`, which is not worth making per value.
+    private static let decoder = SQLiteDataDecoder()
+
     var allColumns: [String] { columns.names }
 
     func contains(column: String) -> Bool { columns.offsets[column] != nil }
@@ -39,7 +42,7 @@ struct InlineSQLiteRow: SQLRow {
                 SQLiteColumnKey(column), .init(codingPath: [], debugDescription: "no column '\(column)' in the row")
             )
         }
-        return try SQLiteDataDecoder().decode(D.self, from: values[offset])
+        return try Self.decoder.decode(D.self, from: values[offset])
     }
 }
 
