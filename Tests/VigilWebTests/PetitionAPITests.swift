@@ -46,6 +46,16 @@ struct PetitionAPITests {
             headers[.ifNoneMatch] = etag
             let cached = try await browser.get("/petitions/osce-moscow-mechanism.json", headers: headers)
             #expect(cached.status == .notModified)
+
+            // Each language is a document of its own, at the same counts.
+            let translated = try await browser.get("/petitions/osce-moscow-mechanism.json?lang=fr")
+            let frenchData = try #require(
+                (try JSONSerialization.jsonObject(with: Data(translated.body.utf8)) as? [String: Any])?["data"] as? [String: Any]
+            )
+            let frenchAttributes = try #require(frenchData["attributes"] as? [String: Any])
+            #expect(frenchAttributes["language"] as? String == "fr")
+            #expect(frenchAttributes["action"] as? String != attributes["action"] as? String)
+            #expect(try await browser.get("/petitions/osce-moscow-mechanism.json").body == response.body)
         }
     }
 
@@ -73,6 +83,10 @@ struct PetitionAPITests {
             let after = try await browser.get("/petitions/osce-moscow-mechanism/count.json", headers: headers)
             #expect(after.status == .ok)
             #expect(after.headers[.eTag] != etag)
+            // The document is encoded once per version: the new one, not the one read before.
+            let counted = try #require(try JSONSerialization.jsonObject(with: Data(after.body.utf8)) as? [String: Any])
+            #expect(counted["signature_count"] as? Int == 1)
+            #expect(counted["total_signature_count"] as? Int == 3808)
         }
     }
 

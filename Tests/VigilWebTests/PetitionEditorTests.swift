@@ -138,6 +138,8 @@ struct PetitionEditorTests {
         try await TestApp.with { app, client in
             let editor = Browser(client)
             try await editor.signIn(try await app.staff(.editor), app: app)
+            let before = try await Browser(client).get("/petitions/\(Self.slug)/count.json")
+            #expect(before.body.contains(#""external_signature_count":3807"#))
             let recorded = try await editor.post("/admin/petitions/\(Self.slug)/tallies", fields: [
                 ("csrf", try await editor.csrfToken()), ("source", "armeniancause.net"), ("url", "https://armeniancause.net"),
                 ("count", "4120"), ("counted_on", "2026-11-30"), ("note", "Figure given by the network's office."),

@@ -21,14 +21,23 @@ enum APIResponse {
     }
 
     static func json(_ value: some Encodable, etag: String, cacheControl: String = shortCache) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(value)
+        json(body: try encode(value), etag: etag, cacheControl: cacheControl)
+    }
+
+    /// An answer with a document encoded before.
+    static func json(body: ByteBuffer, etag: String, cacheControl: String = shortCache) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         headers[.eTag] = etag
         headers[.cacheControl] = cacheControl
         headers[.accessControlAllowOrigin] = "*"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
+    }
+
+    /// A document as the API writes it: keys sorted, slashes left as they are.
+    static func encode(_ value: some Encodable) throws -> ByteBuffer {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return ByteBuffer(bytes: try encoder.encode(value))
     }
 }

@@ -7,6 +7,8 @@ import VigilStore
 /// existing tools can read it. Described in openapi.yaml.
 struct PetitionAPIController {
     let services: VigilServices
+    /// Every document here is named by its `ETag`, so it is encoded once per change.
+    let documents = APIDocumentCache()
 
     func addRoutes(to router: some RouterMethods<VigilRequestContext>) {
         router.get("/petitions/{slug}.json", use: petition)
@@ -21,9 +23,9 @@ struct PetitionAPIController {
         let counts = services.store.liveCounts.counts(forPetition: content.petition.id)
         let etag = "W/\"\(counts.version)-\(services.committees.version)\""
         if let notModified = APIResponse.notModified(request, etag: etag) { return notModified }
-        let league = services.committees.league(petitionID: content.petition.id, counts: counts)
-        return try APIResponse.json(
-            CommitteesDocument(
+        return try documents.response("committees:\(content.petition.slug)", etag: etag) {
+            let league = services.committees.league(petitionID: content.petition.id, counts: counts)
+            return CommitteesDocument(
                 slug: content.petition.slug,
                 credited_signature_count: league.reduce(0) { $0 + $1.signatures },
                 committees: league.map { committee, signatures in
@@ -38,9 +40,8 @@ struct PetitionAPIController {
                         referral_url: services.configuration.publicURL + committee.code.referralPath
                     )
                 }
-            ),
-            etag: etag
-        )
+            )
+        }
     }
 
     /// The whole petition: its text, state, goal, external tallies and signatures by country.
@@ -56,50 +57,51 @@ struct PetitionAPIController {
         }
         let base = services.configuration.publicURL
         let selfURL = "\(base)/petitions/\(petition.slug).json"
-        let progress = PetitionProgress(goal: petition.goal, confirmedHere: counts.confirmed, externalTallies: content.externalTallies)
-        let channels = ChannelCounts(counts)
-        let document = PetitionDocument(
-            links: .init(self: selfURL),
-            data: .init(
-                type: "petition",
-                id: petition.id,
+        return try documents.response("petition:\(petition.slug):\(language.tag)", etag: etag) {
+            let progress = PetitionProgress(goal: petition.goal, confirmedHere: counts.confirmed, externalTallies: content.externalTallies)
+            let channels = ChannelCounts(counts)
+            return PetitionDocument(
                 links: .init(self: selfURL),
-                attributes: .init(
-                    slug: petition.slug,
-                    language: language.tag,
-                    action: text.title,
-                    background: text.summary,
-                    additional_details: text.action.joined(separator: "\n\n"),
-                    addressees: text.addressees,
-                    text_hash: textHash,
-                    state: petition.state.rawValue,
-                    goal: petition.goal,
-                    signature_count: counts.confirmed,
-                    online_signature_count: channels.online,
-                    paper_signature_count: channels.paper,
-                    partner_signature_count: channels.partner,
-                    external_signature_count: progress.collectedElsewhere,
-                    total_signature_count: progress.total,
-                    external_tallies: content.externalTallies.map {
-                        .init(
-                            source: $0.sourceName,
-                            url: $0.sourceURL,
-                            signature_count: $0.count,
-                            counted_on: $0.countedOn.map(Self.day),
-                            recorded_on: Self.day($0.recordedOn),
-                            note: $0.note
-                        )
-                    },
-                    signatures_by_country: counts.byCountry
-                        .compactMap { code, count in
-                            Country(code: code).map { .init(name: $0.name(in: language), code: code, signature_count: count) }
-                        }
-                        .sorted { ($0.signature_count, $1.code) > ($1.signature_count, $0.code) },
-                    url: "\(base)/petitions/\(petition.slug)"
+                data: .init(
+                    type: "petition",
+                    id: petition.id,
+                    links: .init(self: selfURL),
+                    attributes: .init(
+                        slug: petition.slug,
+                        language: language.tag,
+                        action: text.title,
+                        background: text.summary,
+                        additional_details: text.action.joined(separator: "\n\n"),
+                        addressees: text.addressees,
+                        text_hash: textHash,
+                        state: petition.state.rawValue,
+                        goal: petition.goal,
+                        signature_count: counts.confirmed,
+                        online_signature_count: channels.online,
+                        paper_signature_count: channels.paper,
+                        partner_signature_count: channels.partner,
+                        external_signature_count: progress.collectedElsewhere,
+                        total_signature_count: progress.total,
+                        external_tallies: content.externalTallies.map {
+                            .init(
+                                source: $0.sourceName,
+                                url: $0.sourceURL,
+                                signature_count: $0.count,
+                                counted_on: $0.countedOn.map(Self.day),
+                                recorded_on: Self.day($0.recordedOn),
+                                note: $0.note
+                            )
+                        },
+                        signatures_by_country: counts.byCountry
+                            .compactMap { code, count in
+                                Country(code: code).map { .init(name: $0.name(in: language), code: code, signature_count: count) }
+                            }
+                            .sorted { ($0.signature_count, $1.code) > ($1.signature_count, $0.code) },
+                        url: "\(base)/petitions/\(petition.slug)"
+                    )
                 )
             )
-        )
-        return try APIResponse.json(document, etag: etag)
+        }
     }
 
     /// Just the numbers, for counters on other sites and the page's own refresh.
@@ -108,12 +110,12 @@ struct PetitionAPIController {
         let counts = services.store.liveCounts.counts(forPetition: content.petition.id)
         let etag = "W/\"\(counts.version)\""
         if let notModified = APIResponse.notModified(request, etag: etag) { return notModified }
-        let progress = PetitionProgress(
-            goal: content.petition.goal, confirmedHere: counts.confirmed, externalTallies: content.externalTallies
-        )
-        let channels = ChannelCounts(counts)
-        return try APIResponse.json(
-            CountDocument(
+        return try documents.response("count:\(content.petition.slug)", etag: etag) {
+            let progress = PetitionProgress(
+                goal: content.petition.goal, confirmedHere: counts.confirmed, externalTallies: content.externalTallies
+            )
+            let channels = ChannelCounts(counts)
+            return CountDocument(
                 slug: content.petition.slug,
                 signature_count: counts.confirmed,
                 online_signature_count: channels.online,
@@ -123,9 +125,8 @@ struct PetitionAPIController {
                 total_signature_count: progress.total,
                 goal: progress.goal,
                 percent_of_goal: progress.percentOfGoal
-            ),
-            etag: etag
-        )
+            )
+        }
     }
 
     static func day(_ date: Date) -> String {
