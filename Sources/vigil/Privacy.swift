@@ -12,7 +12,11 @@ struct Privacy: AsyncParsableCommand {
     struct Purge: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Erase signers' personal data once their petition has been closed or delivered long enough.",
-            discussion: "The server does this every day by itself; counts, countries and the tally stay."
+            discussion: """
+                Also drops old client-address hashes and deletes sent or failed e-mail older than the
+                mail_history_days setting. The server does this every day by itself; counts, countries
+                and the tally stay.
+                """
         )
 
         @Option(help: "Days after a petition is closed or delivered; default: the retention_days setting.")
@@ -32,7 +36,10 @@ struct Privacy: AsyncParsableCommand {
                 let report = try await opened.store.purgePersonalData(
                     days: days ?? settings.retentionDays, clientHashDays: settings.clientHashDays, actor: "command line"
                 )
-                print("Erased the personal data of \(report.erasedSignatures) signatures; dropped \(report.forgottenClientHashes) client-address hashes.")
+                let mail = try await opened.store.forgetFinishedMail(olderThanDays: settings.mailHistoryDays)
+                print(
+                    "Erased the personal data of \(report.erasedSignatures) signatures; dropped \(report.forgottenClientHashes) client-address hashes; deleted \(mail) sent or failed e-mails."
+                )
             } catch {
                 await opened.store.close()
                 throw error

@@ -31,6 +31,43 @@ struct OutboxTests {
         }
     }
 
+    @Test("sent and failed mail goes, address and all, once its last attempt is older than the history; mail still to send stays")
+    func forgetFinishedMail() async throws {
+        try await TestStore.with { test in
+            let store = test.store
+            for name in ["sent", "also-sent", "refused", "retried", "late"] {
+                _ = try await store.signatureWriter.sign(try await test.request(email: "\(name)@example.org"))
+            }
+            let claimed = try await store.claimDueMail(limit: 10, lease: .seconds(60))
+            try #require(claimed.count == 5)
+            let id = Dictionary(uniqueKeysWithValues: claimed.map { ($0.recipient.split(separator: "@")[0], $0.id) })
+            try await store.recordMail([
+                .sent(id: id["sent"]!), .sent(id: id["also-sent"]!), .failed(id: id["refused"]!, error: "550 no such user"),
+                .willRetry(id: id["retried"]!, error: "451 try later", after: .seconds(120)), .released(id: id["late"]!),
+            ])
+            #expect(try await store.forgetFinishedMail(olderThanDays: 7) == 0, "nothing is old yet")
+
+            // Eight days on, the retried message is being sent again and the late one only now went out.
+            test.clock.advance(by: 8 * 86_400)
+            let due = try await store.claimDueMail(limit: 10, lease: .seconds(60))
+            #expect(Set(due.map(\.id)) == [id["retried"]!, id["late"]!])
+            try await store.recordMail([.sent(id: id["late"]!)])
+
+            // Batches of one: every batch commits on its own and the loop goes on until none is left.
+            #expect(try await store.forgetFinishedMail(olderThanDays: 7, batchSize: 1) == 3)
+            #expect(try await store.outboxSummary() == OutboxSummary(sending: 1, sent: 1))
+            #expect(Set(try await store.outboxEntries(limit: 10).map(\.id)) == [id["retried"]!, id["late"]!])
+            let rows = try await store.reader.raw("SELECT COUNT(*) AS n FROM outbox").first()?.decode(column: "n", as: Int.self)
+            #expect(rows == 2, "the rows are deleted, sealed addresses included")
+
+            // The late message counts from when it was sent; a message still being sent never goes.
+            test.clock.advance(by: 8 * 86_400)
+            #expect(try await store.forgetFinishedMail(olderThanDays: 7) == 1)
+            #expect(try await store.outboxSummary() == OutboxSummary(sending: 1))
+            #expect(try await store.forgetFinishedMail(olderThanDays: 0) == 0)
+        }
+    }
+
     @Test("a retry waits for its delay; a permanent failure stays failed with its error")
     func retryAndFail() async throws {
         try await TestStore.with { test in

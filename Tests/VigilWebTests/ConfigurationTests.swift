@@ -73,6 +73,7 @@ struct ConfigurationTests {
         ("VIGIL_PROOF_OF_WORK_BITS", "33", "VIGIL_PROOF_OF_WORK_BITS"),
         ("VIGIL_DATABASE_URL", "mysql://vigil@db/vigil", "VIGIL_DATABASE_URL"),
         ("VIGIL_DATABASE_SCHEMA", "Campaign-2", "VIGIL_DATABASE_SCHEMA"),
+        ("VIGIL_MAIL_HISTORY_DAYS", "-1", "VIGIL_MAIL_HISTORY_DAYS"),
     ])
     func refusesBadValues(variable: String, value: String, named: String) async throws {
         await #expect {

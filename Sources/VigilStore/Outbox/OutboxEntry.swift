@@ -9,9 +9,11 @@ public struct OutboxEntry: Sendable, Equatable {
         case queued
         /// Taken by the mail worker, which holds a lease on it.
         case sending
-        /// Accepted by the mail server; it is never sent again.
+        /// Accepted by the mail server; it is never sent again, and the daily privacy run deletes it
+        /// after `MAIL_HISTORY_DAYS`.
         case sent
-        /// Refused for good, or given up on; it waits for staff.
+        /// Refused for good, or given up on; it waits for staff to retry it, until the daily
+        /// privacy run deletes it with the sent messages.
         case failed
     }
 

@@ -132,6 +132,41 @@ extension Store {
         }
     }
 
+    /// Deletes the sent and failed messages whose last attempt is more than `days` old, sealed
+    /// addresses and all, and returns how many went.
+    ///
+    /// The outbox is sealed message by message and cannot be searched by address, so a signer
+    /// who erases their signature cannot be found in it: this deletion is what bounds how long
+    /// their address stays there. It runs in batches of `batchSize` rows, each committed on its
+    /// own, so that a first clean-up of a large outbox never holds the signature writer for long.
+    @discardableResult
+    public func forgetFinishedMail(olderThanDays days: Int, batchSize: Int = 5_000) async throws -> Int {
+        precondition(days >= 0 && batchSize > 0, "days must be 0 or more and batches not empty")
+        let cutoff = now().storedMilliseconds - Int64(days) * PetitionCounts.dayMilliseconds
+        var deleted = 0
+        // Each state is a range of the `outbox_due` index (status, next attempt); a message is
+        // never sent before it is due, so its sending time is tested only inside that range.
+        for status in [OutboxEntry.Status.sent, .failed] {
+            while true {
+                let batch = try await write { database in
+                    try await database.raw(
+                        """
+                        DELETE FROM outbox WHERE id IN (
+                            SELECT id FROM outbox
+                            WHERE status = \(bind: status.rawValue) AND next_attempt_at < \(bind: cutoff)
+                                AND (sent_at IS NULL OR sent_at < \(bind: cutoff))
+                            LIMIT \(bind: batchSize)
+                        ) RETURNING id
+                        """
+                    ).all().count
+                }
+                deleted += batch
+                if batch < batchSize { break }
+            }
+        }
+        return deleted
+    }
+
     /// The number of messages in each state.
     public func outboxSummary() async throws -> OutboxSummary {
         var summary = OutboxSummary()

@@ -4,11 +4,13 @@ import ServiceLifecycle
 import VigilStore
 
 /// Applies the retention rule once at start and then every day: personal data of signatures on
-/// petitions closed or delivered long enough ago is erased, and old client-address hashes dropped.
+/// petitions closed or delivered long enough ago is erased, old client-address hashes dropped,
+/// and sent or failed e-mail deleted with its sealed address.
 struct PrivacyJob: Service {
     let store: Store
     let retentionDays: Int
     let clientHashDays: Int
+    let mailHistoryDays: Int
     let interval: Duration
     let logger: Logger
 
@@ -23,6 +25,10 @@ struct PrivacyJob: Service {
                 }
                 // Signing-limit windows hold keyed hashes of client addresses: none outlives its hour.
                 try await store.forgetEndedRateWindows()
+                let forgotten = try await store.forgetFinishedMail(olderThanDays: mailHistoryDays)
+                if forgotten > 0 {
+                    logger.notice("privacy run: deleted \(forgotten) sent or failed e-mails older than \(mailHistoryDays) days")
+                }
             } catch {
                 logger.error("privacy run failed: \(error)")
             }

@@ -66,6 +66,8 @@ public struct VigilConfiguration: Sendable {
     public var retentionDays = 90
     /// Days the keyed hashes of client addresses and networks are kept for review.
     public var clientHashDays = 7
+    /// Days a sent or failed e-mail, its sealed address included, stays in the outbox.
+    public var mailHistoryDays = 7
     /// Trust `X-Forwarded-For` from a reverse proxy for the client's address.
     public var behindProxy = false
     /// Seconds between two tree heads of a growing tally log.
@@ -147,6 +149,7 @@ public struct VigilConfiguration: Sendable {
         settings.idleTimeoutSeconds = reader.int(forKey: "idle_timeout", default: settings.idleTimeoutSeconds)
         settings.retentionDays = reader.int(forKey: "retention_days", default: settings.retentionDays)
         settings.clientHashDays = reader.int(forKey: "client_hash_days", default: settings.clientHashDays)
+        settings.mailHistoryDays = reader.int(forKey: "mail_history_days", default: settings.mailHistoryDays)
         settings.metricsToken = reader.string(forKey: "metrics_token", isSecret: true)
         let level = reader.string(forKey: "log_level", default: settings.logLevel.rawValue)
         guard let logLevel = Logger.Level(rawValue: level) else {
@@ -179,6 +182,7 @@ public struct VigilConfiguration: Sendable {
         }
         guard retentionDays >= 0 else { throw Problem(setting: "retention_days", reason: "must be 0 or more") }
         guard clientHashDays >= 0 else { throw Problem(setting: "client_hash_days", reason: "must be 0 or more") }
+        guard mailHistoryDays >= 0 else { throw Problem(setting: "mail_history_days", reason: "must be 0 or more") }
         guard confirmationLifetimeDays >= 1 else {
             throw Problem(setting: "confirmation_ttl_days", reason: "must be at least 1")
         }

@@ -290,6 +290,7 @@ public struct VigilServer: Sendable {
                 contentWatcher,
                 PrivacyJob(
                     store: store, retentionDays: configuration.retentionDays, clientHashDays: configuration.clientHashDays,
+                    mailHistoryDays: configuration.mailHistoryDays,
                     interval: .seconds(24 * 3600), logger: logger
                 ),
             ],
