@@ -69,6 +69,7 @@ struct OutboxConsoleTests {
             #expect(page.status == .ok)
             #expect(page.body.contains(#"<a href="/admin/outbox" aria-current="page">Outgoing e-mail</a>"#))
             #expect(page.body.contains("<dt>Failed</dt><dd>1</dd>"))
+            #expect(page.body.contains("Sent and failed messages are deleted, address included, 7 days after their last attempt"))
             #expect(page.body.contains("Confirmation request"))
             #expect(page.body.contains("n…@example.org"))
             #expect(page.body.contains("550 5.1.1"))

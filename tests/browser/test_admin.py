@@ -25,6 +25,11 @@ def test_an_admin_signs_in_with_a_totp_code_and_posts_an_update(browser, server)
     assert browser.find("form.admin-account").text.find(address) >= 0, "the console does not name who signed in"
     browser.screenshot("admin-dashboard")
 
+    # The outgoing e-mail page says how long sent and failed messages stay.
+    browser.click(browser.link('.admin-nav a[href$="/admin/outbox"]'))
+    assert words["admin_outbox_history.other"].replace("{count}", "7") in browser.find("main").text
+    browser.screenshot("admin-outbox")
+
     title = f"Delegation received {uuid.uuid4().hex[:6]}"
     browser.click(browser.link('.admin-nav a[href$="/admin/updates"]'))
     browser.type_into(words["admin_text_title"], title)

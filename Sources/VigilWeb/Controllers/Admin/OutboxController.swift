@@ -35,6 +35,8 @@ struct OutboxController {
         let retrying: [Row]
         let canRetryAll: Bool
         let hasRetrying: Bool
+        /// How long sent and failed messages stay.
+        let history: String
     }
 
     @Sendable func page(request: Request, context: VigilRequestContext) async throws -> HTML {
@@ -91,7 +93,10 @@ struct OutboxController {
                 failed: rows(failed, in: context.consoleLanguage),
                 retrying: rows(retrying, in: context.consoleLanguage),
                 canRetryAll: !failed.isEmpty,
-                hasRetrying: !retrying.isEmpty
+                hasRetrying: !retrying.isEmpty,
+                history: services.renderer.catalogue.text(
+                    "admin_outbox_history", count: services.configuration.mailHistoryDays, in: context.consoleLanguage
+                )
             ),
             notice: notice,
             error: error,
