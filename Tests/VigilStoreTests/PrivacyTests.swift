@@ -35,6 +35,33 @@ struct PrivacyTests {
         }
     }
 
+    @Test("erasing a signer's personal data deletes their e-mails, sent or waiting; other signers' stay; the retention rule does the same")
+    func erasureReachesTheOutbox() async throws {
+        try await TestStore.with { test in
+            let store = test.store
+            _ = try await store.signatureWriter.sign(try await test.request(email: "forgotten@example.org"))
+            _ = try await store.signatureWriter.sign(try await test.request(email: "stays@example.org"))
+            // The confirmation request goes out; the receipt that confirming queues is still waiting.
+            let requests = try await store.claimDueMail(limit: 10, lease: .seconds(60))
+            try await store.recordMail(requests.map { .sent(id: $0.id) })
+            let link = try #require(requests.first { $0.recipient == "forgotten@example.org" }?.fields["token"])
+            _ = try await store.signatureWriter.confirm(try #require(ConfirmationToken(link: link)))
+            let recipients = { try await store.outboxEntries(limit: 10).map(\.maskedRecipient).sorted() }
+            #expect(try await recipients() == ["f…@example.org", "f…@example.org", "s…@example.org"])
+
+            let forgotten = try #require(try await store.signatures(email: EmailAddress("forgotten@example.org")).first)
+            try await store.erasePersonalData(signatureID: forgotten.id)
+            #expect(try await recipients() == ["s…@example.org"])
+            #expect(try await store.unsentMail().isEmpty, "the receipt waiting for the erased signer is never sent")
+            #expect(try await store.recount(petitionID: forgotten.petitionID).confirmed == 1, "the signature still counts")
+
+            _ = try await Self.closedPetition(test)
+            test.clock.advance(by: 91 * 86_400)
+            #expect(try await store.purgePersonalData(days: 90, clientHashDays: 7, actor: "test").erasedSignatures == 1)
+            #expect(try await store.outboxEntries(limit: 10).isEmpty)
+        }
+    }
+
     @Test("client-address hashes of held signatures are dropped after their days")
     func clientHashes() async throws {
         try await TestStore.with { test in

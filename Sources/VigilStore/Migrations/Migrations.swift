@@ -355,6 +355,7 @@ enum Migrations {
         Migrations.publicSignersIndex,
         Migrations.standingIndexes,
         Migrations.revokedIndex,
+        Migrations.outboxSigners,
     ]
 }
 

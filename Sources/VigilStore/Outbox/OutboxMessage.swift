@@ -30,12 +30,20 @@ public struct OutboxMessage: Sendable, Equatable {
     public let messageID: String
 }
 
+/// The signature a message is about: its petition and the blind index of its address. Erasing
+/// that signature's personal data deletes the message too.
+struct MailSigner: Sendable, Equatable {
+    let petitionID: Int64
+    let emailIndex: String
+}
+
 /// An outbox message as it is queued, before it has an id.
 struct QueuedMail: Sendable {
     var kind: OutboxMessage.Kind
     var language: String
     var recipient: String
     var fields: [String: String]
+    var signer: MailSigner
 
     /// The message as the outbox stores it: recipient and payload sealed, with a Message-ID
     /// that stays the same on every delivery attempt.
@@ -45,7 +53,8 @@ struct QueuedMail: Sendable {
             language: language,
             recipient: Data(try cipher.seal(Array(recipient.utf8))),
             payload: Data(try cipher.seal(json: fields)),
-            messageID: Self.messageID(queuedAt: milliseconds, random: random)
+            messageID: Self.messageID(queuedAt: milliseconds, random: random),
+            signer: signer
         )
     }
 
@@ -66,6 +75,7 @@ struct SealedMail: Sendable {
     let recipient: Data
     let payload: Data
     let messageID: String
+    let signer: MailSigner
 
     /// Inserts messages into the outbox inside the caller's transaction, queued and due at `nowMS`.
     static func insert(_ mail: [SealedMail], at nowMS: Int64, on database: any SQLDatabase) async throws {
@@ -73,12 +83,14 @@ struct SealedMail: Sendable {
         let rows = mail.map { message -> SQLQueryString in
             """
             (\(bind: message.kind.rawValue), \(bind: message.language), \(bind: message.recipient), \(bind: message.payload),
-             'queued', 0, \(bind: nowMS), \(bind: message.messageID), \(bind: nowMS))
+             'queued', 0, \(bind: nowMS), \(bind: message.messageID), \(bind: nowMS),
+             \(bind: message.signer.petitionID), \(bind: message.signer.emailIndex))
             """
         }
         try await database.raw(
             """
-            INSERT INTO outbox (kind, language, recipient, payload, status, attempts, next_attempt_at, message_id, created_at)
+            INSERT INTO outbox (kind, language, recipient, payload, status, attempts, next_attempt_at, message_id, created_at,
+                petition_id, email_index)
             VALUES
             """ + rows.joined(separator: ", ")
         ).run()

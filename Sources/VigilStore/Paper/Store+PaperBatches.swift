@@ -157,7 +157,7 @@ extension Store {
             )
             let addition = try signatureWriter.prepareAddition(
                 PendingConfirmation(
-                    id: Int64(signature.line), petitionID: petitionID, status: "pending", country: signature.country.code,
+                    id: Int64(signature.line), petitionID: petitionID, emailIndex: emailIndex, status: "pending", country: signature.country.code,
                     language: language, textHash: textHash, personalData: sealed, expiresAt: nil, number: nil, channel: .paper
                 ),
                 day: TallyDay(moment)

@@ -17,8 +17,8 @@ public struct PurgeReport: Sendable, Equatable {
 
 extension Store {
     /// Erases a signature's personal data: name, address, city and comment are replaced by
-    /// nothing, the address's blind index and domain hash are released, and no more e-mail will
-    /// reach it. The receipt's nonce goes too: with it and a guessed address, anyone holding the
+    /// nothing, the address's blind index and domain hash are released, its e-mails leave the
+    /// outbox (those still waiting are never sent), and no more e-mail will reach it. The receipt's nonce goes too: with it and a guessed address, anyone holding the
     /// database and its key could tell that the address signed. The signature keeps counting,
     /// with its country and date, and its entry stays in the tally log.
     public func erasePersonalData(signatureID: Int64, audit entry: AuditRecord? = nil) async throws {
@@ -30,6 +30,15 @@ extension Store {
     }
 
     private func eraseRows(where condition: SQLQueryString, sealedEmpty: Data, on database: any SQLDatabase) async throws {
+        // Their e-mails go first, sent or not, while the rows still have their blind indexes: an
+        // update queued before must not reach someone who asked to be forgotten, and the outbox
+        // must not keep their sealed address. Reads the outbox once; erasing is rare.
+        try await database.raw(
+            """
+            DELETE FROM outbox WHERE (petition_id, email_index) IN (
+                SELECT petition_id, email_index FROM signatures WHERE erased_at IS NULL AND
+            """ + " " + condition + ")"
+        ).run()
         // The blind index must stay unique per petition: an erased signature takes one no address can produce.
         try await database.raw(
             """

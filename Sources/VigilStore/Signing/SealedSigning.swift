@@ -45,7 +45,8 @@ struct SealedSigning: Sendable {
                 "token": token.text,
                 "expires_at": String(expiresAt),
                 "manage": manageToken,
-            ]
+            ],
+            signer: MailSigner(petitionID: request.petitionID, emailIndex: emailIndex)
         ).sealed(cipher: cipher, random: random, queuedAt: now.storedMilliseconds)
     }
 }

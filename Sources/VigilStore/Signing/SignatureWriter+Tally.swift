@@ -6,6 +6,7 @@ import VigilCore
 struct PendingConfirmation {
     var id: Int64
     var petitionID: Int64
+    var emailIndex: String
     var status: String
     var country: String
     var language: String
@@ -26,18 +27,19 @@ struct PreparedAddition {
     let language: String
 
     /// The receipt e-mail: leaf and nonce, queued in the transaction that counts the signature.
-    func receipt(leaf: TallyAppender.Appended, petitionID: Int64) -> QueuedMail {
+    func receipt(leaf: TallyAppender.Appended, signer: MailSigner) -> QueuedMail {
         QueuedMail(
             kind: .signatureReceipt,
             language: language,
             recipient: details.email,
             fields: [
                 "name": details.name,
-                "petition_id": String(petitionID),
+                "petition_id": String(signer.petitionID),
                 "leaf_index": String(leaf.index),
                 "leaf_hash": leaf.leafHash.hex,
                 "nonce": nonce.hexString,
-            ]
+            ],
+            signer: signer
         )
     }
 }
@@ -258,7 +260,7 @@ extension SignatureWriter {
             do {
                 let rows = try await database.raw(
                     """
-                    SELECT id, petition_id, status, country, language, text_hash, personal_data, signer_number, confirmed_at
+                    SELECT id, petition_id, email_index, status, country, language, text_hash, personal_data, signer_number, confirmed_at
                     FROM signatures WHERE status = 'confirmed' AND tally_leaf IS NULL
                     ORDER BY petition_id, signer_number, id LIMIT 500
                     """
@@ -274,6 +276,7 @@ extension SignatureWriter {
                     let signature = PendingConfirmation(
                         id: try row.decode(column: "id", as: Int64.self),
                         petitionID: try row.decode(column: "petition_id", as: Int64.self),
+                        emailIndex: try row.decode(column: "email_index", as: String.self),
                         status: "confirmed",
                         country: try row.decode(column: "country", as: String.self),
                         language: try row.decode(column: "language", as: String.self),

@@ -426,7 +426,8 @@ public final class SignatureWriter: Service, Sendable {
                             kind: .alreadySigned,
                             language: request.language.rawValue,
                             recipient: signature.email.address,
-                            fields: ["name": signature.name, "petition_id": String(petitionID), "manage": manageToken]
+                            fields: ["name": signature.name, "petition_id": String(petitionID), "manage": manageToken],
+                            signer: MailSigner(petitionID: petitionID, emailIndex: emailIndex)
                         ).sealed(cipher: cipher, random: random, queuedAt: nowMS)
                     )
                     outcomes.append((position, .alreadySignedNoticeQueued))
@@ -496,7 +497,7 @@ public final class SignatureWriter: Service, Sendable {
         let hashes = Array(Set(requests.map(\.token.hash)))
         for row in try await database.raw(
             """
-            SELECT id, petition_id, status, country, language, text_hash, personal_data, token_hash,
+            SELECT id, petition_id, email_index, status, country, language, text_hash, personal_data, token_hash,
                 token_expires_at, signer_number, committee_id, channel
             FROM signatures WHERE token_hash IN (\(binds: hashes))
             """
@@ -504,6 +505,7 @@ public final class SignatureWriter: Service, Sendable {
             found[try row.decode(column: "token_hash", as: String.self)] = PendingConfirmation(
                 id: try row.decode(column: "id", as: Int64.self),
                 petitionID: try row.decode(column: "petition_id", as: Int64.self),
+                emailIndex: try row.decode(column: "email_index", as: String.self),
                 status: try row.decode(column: "status", as: String.self),
                 country: try row.decode(column: "country", as: String.self),
                 language: try row.decode(column: "language", as: String.self),
@@ -536,7 +538,7 @@ public final class SignatureWriter: Service, Sendable {
                 let number = Int(tally.additions(petitionID: signature.petitionID)) + 1
                 let addition = try prepareAddition(signature, day: TallyDay(moment))
                 let appended = try tally.append(.addition(addition.entry), petitionID: signature.petitionID, atMilliseconds: nowMS)
-                let receipt = addition.receipt(leaf: appended, petitionID: signature.petitionID)
+                let receipt = addition.receipt(leaf: appended, signer: MailSigner(petitionID: signature.petitionID, emailIndex: signature.emailIndex))
                 mail.append(try receipt.sealed(cipher: cipher, random: random, queuedAt: nowMS))
                 numbered.append((signature.id, number, appended.index, addition.sealedNonce))
                 changes.count(

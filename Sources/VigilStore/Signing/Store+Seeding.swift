@@ -100,7 +100,7 @@ extension Store {
             let signerNumber = Int(tally.additions(petitionID: petition.id)) + 1
             let addition = try signatureWriter.prepareAddition(
                 PendingConfirmation(
-                    id: Int64(number), petitionID: petition.id, status: "pending", country: signature.country.code,
+                    id: Int64(number), petitionID: petition.id, emailIndex: emailIndex, status: "pending", country: signature.country.code,
                     language: language.rawValue, textHash: textHash, personalData: sealed, expiresAt: nil, number: nil
                 ),
                 day: TallyDay(moment)

@@ -169,7 +169,8 @@ extension Store {
                             fields: [
                                 "update_id": String(id), "petition_id": String(petitionID), "name": details.name,
                                 "manage": cipher.manageToken(petitionID: petitionID, emailIndex: emailIndex),
-                            ]
+                            ],
+                            signer: MailSigner(petitionID: petitionID, emailIndex: emailIndex)
                         ).sealed(cipher: cipher, random: random, queuedAt: nowMS)
                     )
                 }
