@@ -135,10 +135,10 @@ extension Store {
     /// Deletes the sent and failed messages whose last attempt is more than `days` old, sealed
     /// addresses and all, and returns how many went.
     ///
-    /// The outbox is sealed message by message and cannot be searched by address, so a signer
-    /// who erases their signature cannot be found in it: this deletion is what bounds how long
-    /// their address stays there. It runs in batches of `batchSize` rows, each committed on its
-    /// own, so that a first clean-up of a large outbox never holds the signature writer for long.
+    /// Erasing a signature deletes its own messages at once; this bounds how long every other
+    /// sealed address stays in the outbox. It runs in batches of `batchSize` rows, each committed
+    /// on its own, so that a first clean-up of a large outbox never holds the signature writer
+    /// for long.
     @discardableResult
     public func forgetFinishedMail(olderThanDays days: Int, batchSize: Int = 5_000) async throws -> Int {
         precondition(days >= 0 && batchSize > 0, "days must be 0 or more and batches not empty")

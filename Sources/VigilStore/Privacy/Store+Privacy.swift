@@ -18,9 +18,10 @@ public struct PurgeReport: Sendable, Equatable {
 extension Store {
     /// Erases a signature's personal data: name, address, city and comment are replaced by
     /// nothing, the address's blind index and domain hash are released, its e-mails leave the
-    /// outbox (those still waiting are never sent), and no more e-mail will reach it. The receipt's nonce goes too: with it and a guessed address, anyone holding the
-    /// database and its key could tell that the address signed. The signature keeps counting,
-    /// with its country and date, and its entry stays in the tally log.
+    /// outbox (those still waiting are never sent), and no more e-mail will reach it. The
+    /// receipt's nonce goes too: with it and a guessed address, anyone holding the database and
+    /// its key could tell that the address signed. The signature keeps counting, with its
+    /// country and date, and its entry stays in the tally log.
     public func erasePersonalData(signatureID: Int64, audit entry: AuditRecord? = nil) async throws {
         let empty = Data(try cipher.seal(json: SignerDetails(name: "", email: "", city: nil, comment: nil)))
         try await transaction { database in
