@@ -191,4 +191,21 @@ struct PaperBatchTests {
             #expect(try await test.store.recount(petitionID: petition.id).byChannel == counts.byChannel)
         }
     }
+
+    @Test("a new master key seals the sheet and the scans again: the new key opens them, unchanged")
+    func rotation() async throws {
+        try await TestStore.with { test in
+            let (coordinator, _) = try await Self.people(test)
+            let csv = Self.sheet(test, ["Anna Petrosyan,FR,Lyon,TODAY,anna@example.org"])
+            _ = try await test.store.submitPaperBatch(try await Self.submission(test, csv), audit: coordinator)
+
+            let newCipher = PersonalDataCipher(masterKey: [UInt8](repeating: 9, count: 32))
+            #expect(newCipher.keyID != test.store.cipher.keyID)
+            _ = try await test.store.reseal(with: newCipher, actor: "test")
+            let sheet = try #require(try await test.store.reader.raw("SELECT sheet FROM paper_batches").first()?.decode(column: "sheet", as: Data.self))
+            #expect(Data(try newCipher.open(Array(sheet))) == Data(csv.utf8))
+            let scan = try #require(try await test.store.reader.raw("SELECT content FROM paper_scans").first()?.decode(column: "content", as: Data.self))
+            #expect(Data(try newCipher.open(Array(scan))) == Self.pdf.content)
+        }
+    }
 }

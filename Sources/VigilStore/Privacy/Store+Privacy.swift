@@ -95,9 +95,10 @@ extension Store {
     }
 
     /// Seals everything again under a new master key, in one transaction: personal data, the
-    /// outbox, receipt nonces, second-factor secrets; recomputes blind indexes, domain hashes and
-    /// link hashes; drops client and network hashes, which cannot be recomputed. Records the new key's id, so the server will not
-    /// start with the old key file by mistake.
+    /// outbox, receipt nonces, second-factor secrets, paper sheets and their scans; recomputes
+    /// blind indexes, domain hashes and link hashes; drops client and network hashes, which
+    /// cannot be recomputed. Records the new key's id, so the server will not start with the old
+    /// key file by mistake.
     public func reseal(with newCipher: PersonalDataCipher, actor: String) async throws -> Int {
         try await transaction { database in
             var count = 0
@@ -151,12 +152,36 @@ extension Store {
                 let secret = Data(try newCipher.seal(try cipher.open(Array(try row.decode(column: "totp_secret", as: Data.self)))))
                 try await database.raw("UPDATE staff SET totp_secret = \(bind: secret) WHERE id = \(bind: id)").run()
             }
+            try await reseal("sheet", of: "paper_batches", rowsAtOnce: 50, to: newCipher, on: database)
+            // A scan may run to megabytes: one at a time.
+            try await reseal("content", of: "paper_scans", rowsAtOnce: 1, to: newCipher, on: database)
             try await Self.recordKeyID(newCipher.keyID, on: database)
             try await appendAudit(
                 AuditRecord(staffID: nil, actor: actor, action: "keys.rotated", details: ["signatures": String(count)]),
                 on: database
             )
             return count
+        }
+    }
+
+    /// Seals every value of a column again, `rowsAtOnce` rows at a time in the order of their ids,
+    /// so that large sealed files are never all in memory together.
+    private func reseal(
+        _ column: String, of table: String, rowsAtOnce: Int, to newCipher: PersonalDataCipher, on database: any SQLDatabase
+    ) async throws {
+        var after: Int64 = 0
+        while true {
+            let rows = try await database.raw(
+                "SELECT id, \(ident: column) AS sealed FROM \(ident: table) WHERE id > \(bind: after) ORDER BY id LIMIT \(bind: rowsAtOnce)"
+            ).all()
+            guard let last = rows.last else { return }
+            after = try last.decode(column: "id", as: Int64.self)
+            for row in rows {
+                let sealed = Data(try newCipher.seal(try cipher.open(Array(try row.decode(column: "sealed", as: Data.self)))))
+                try await database.raw(
+                    "UPDATE \(ident: table) SET \(ident: column) = \(bind: sealed) WHERE id = \(bind: try row.decode(column: "id", as: Int64.self))"
+                ).run()
+            }
         }
     }
 
