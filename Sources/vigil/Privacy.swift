@@ -38,7 +38,7 @@ struct Privacy: AsyncParsableCommand {
                 )
                 let mail = try await opened.store.forgetFinishedMail(olderThanDays: settings.mailHistoryDays)
                 print(
-                    "Erased the personal data of \(report.erasedSignatures) signatures; dropped \(report.forgottenClientHashes) client-address hashes; deleted \(mail) sent or failed e-mails."
+                    "Erased the personal data of \(report.erasedSignatures) signatures and the sheets and scans of \(report.erasedPaperBatches) paper batches; dropped \(report.forgottenClientHashes) client-address hashes; deleted \(mail) sent or failed e-mails."
                 )
             } catch {
                 await opened.store.close()

@@ -208,4 +208,42 @@ struct PaperBatchTests {
             #expect(Data(try newCipher.open(Array(scan))) == Self.pdf.content)
         }
     }
+
+    @Test("the retention rule erases a closed petition's sheets and scans; hashes, custody and counts stay, and review is refused")
+    func retention() async throws {
+        try await TestStore.with { test in
+            let petition = try await test.petition()
+            let (coordinator, editor) = try await Self.people(test)
+            let counted = try await test.store.submitPaperBatch(
+                try await Self.submission(test, Self.sheet(test, ["Anna Petrosyan,FR,Lyon,TODAY,anna@example.org"])), audit: coordinator
+            )
+            _ = try await test.store.reviewPaperBatch(id: counted.id, accept: true, note: "", audit: editor)
+            let waiting = try await test.store.submitPaperBatch(
+                try await Self.submission(test, Self.sheet(test, ["Gor Sargsyan,AM,Gyumri,TODAY,"])), audit: coordinator
+            )
+            try await test.store.setState(petitionID: petition.id, to: .closed, audit: AuditRecord(staffID: nil, actor: "test", action: "t"))
+            test.clock.advance(by: 89 * 86_400)
+            #expect(try await test.store.purgePersonalData(days: 90, clientHashDays: 7, actor: "test").erasedPaperBatches == 0)
+            #expect(try await test.store.paperRows(batchID: counted.id).count == 1)
+            let scanPosition = try #require(counted.scans.first).position
+            #expect(try await test.store.paperScan(batchID: counted.id, position: scanPosition) != nil)
+
+            test.clock.advance(by: 2 * 86_400)
+            let report = try await test.store.purgePersonalData(days: 90, clientHashDays: 7, actor: "test")
+            #expect(report.erasedPaperBatches == 2)
+            let erased = try #require(try await test.store.paperBatch(id: counted.id))
+            #expect(erased.erasedAt != nil)
+            #expect(erased.sheetHash == counted.sheetHash && erased.scans == counted.scans && erased.custody == counted.custody)
+            #expect(try await test.store.paperRows(batchID: counted.id).isEmpty)
+            #expect(try await test.store.paperScan(batchID: counted.id, position: scanPosition) == nil)
+            #expect(try await test.store.recount(petitionID: petition.id).byChannel == ["paper": 1])
+            await #expect(throws: StoreError.self) {
+                try await test.store.reviewPaperBatch(id: waiting.id, accept: true, note: "", audit: editor)
+            }
+            #expect(try await test.store.paperBatch(id: waiting.id)?.status == .submitted, "a refused review changes nothing")
+            #expect(try await test.store.purgePersonalData(days: 90, clientHashDays: 7, actor: "test").erasedPaperBatches == 0)
+            // What was erased is sealed like the rest: a key rotation still goes through.
+            _ = try await test.store.reseal(with: PersonalDataCipher(masterKey: [UInt8](repeating: 9, count: 32)), actor: "test")
+        }
+    }
 }

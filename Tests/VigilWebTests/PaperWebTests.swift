@@ -76,6 +76,19 @@ struct PaperWebTests {
             #expect(document?["paper_signature_count"] as? Int == 2)
             #expect(document?["online_signature_count"] as? Int == 0)
             #expect(document?["signature_count"] as? Int == 2)
+
+            // Ninety days after the petition closed, the sheet and the scans go; the batch's record stays.
+            try await app.store.setState(petitionID: petition.id, to: .closed, audit: AuditRecord(staffID: nil, actor: "test", action: "t"))
+            app.clock.advance(by: 91 * 86_400)
+            #expect(try await app.store.purgePersonalData(days: 90, clientHashDays: 7, actor: "test").erasedPaperBatches == 1)
+            let archivist = Browser(client, address: "198.51.100.6")
+            try await archivist.signIn(try await app.staff(.editor), app: app)
+            let erased = try await archivist.get(batchPath)
+            #expect(erased.status == .ok)
+            #expect(erased.body.contains("were erased on"))
+            #expect(!erased.body.contains("Գոռ Սարգսյան") && !erased.body.contains("anna@example.org"))
+            #expect(!erased.body.contains("href=\"\(batchPath)/scans/1\""))
+            #expect(try await archivist.get(batchPath + "/scans/1").status == .notFound)
         }
     }
 

@@ -4,7 +4,7 @@ extension Migrations {
     /// Accepted paper rows and partner pushes become rows of `signatures`, so that counting,
     /// the tally log, invalidation, erasure and the dossier treat them as they treat the rest;
     /// the channel says where each came from. A paper batch keeps its sheet and scans sealed,
-    /// with the chain of custody, until staff delete it.
+    /// with the chain of custody, until the retention rule erases them (migration 16).
     static let paperAndPartners = Migration(
         version: 9,
         name: "paper batches, partner sites and counts by channel",

@@ -356,6 +356,7 @@ enum Migrations {
         Migrations.standingIndexes,
         Migrations.revokedIndex,
         Migrations.outboxSigners,
+        Migrations.paperErasure,
     ]
 }
 

@@ -63,6 +63,8 @@ public struct PaperBatch: Sendable, Identifiable, Equatable {
     /// Rows left out as duplicates of earlier signatures, once accepted.
     public let duplicates: Int?
     public let scans: [Scan]
+    /// When the retention rule erased the sheet and the scans; their hashes and the custody stay.
+    public let erasedAt: Date?
 }
 
 /// One row of a batch's sheet, as a reviewer sees it.

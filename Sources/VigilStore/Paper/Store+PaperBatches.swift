@@ -6,7 +6,7 @@ import VigilCore
 extension Store {
     private static let paperBatchColumns: SQLQueryString = """
         id, petition_id, committee_id, status, row_count, sheet_hash, collected_by, collected_on, received_by, received_on, note,
-        submitted_by, submitted_at, reviewed_by, reviewed_at, review_note, counted, duplicates
+        submitted_by, submitted_at, reviewed_by, reviewed_at, review_note, counted, duplicates, erased_at
         """
 
     /// Stores a batch of paper signatures for review, sealed like every other piece of personal
@@ -97,10 +97,13 @@ extension Store {
         let petitionID = try await transaction { database -> Int64 in
             guard let row = try await database.raw(
                 """
-                SELECT petition_id, committee_id, status, submitted_by, sheet, language, text_hash
+                SELECT petition_id, committee_id, status, submitted_by, sheet, language, text_hash, erased_at
                 FROM paper_batches WHERE id = \(bind: id)
                 """
             ).first() else { throw StoreError.notFound("paper batch \(id)") }
+            guard try row.decode(column: "erased_at", as: Int64?.self) == nil else {
+                throw StoreError.conflict("paper batch \(id) was erased under the retention rule")
+            }
             let petitionID = try row.decode(column: "petition_id", as: Int64.self)
             guard try row.decode(column: "status", as: String.self) == PaperBatch.Status.submitted.rawValue else {
                 throw PaperBatchProblem(.alreadyReviewed, field: .note)
@@ -212,23 +215,27 @@ extension Store {
 
     /// The rows of a batch's sheet, each flagged if its address has signed the petition already.
     /// Once a batch is accepted its own rows are signatures; they are not flagged as duplicates
-    /// of themselves.
+    /// of themselves. None once the retention rule erased the sheet.
     public func paperRows(batchID: Int64) async throws -> [PaperRow] {
-        guard let row = try await reader.raw("SELECT petition_id, sheet FROM paper_batches WHERE id = \(bind: batchID)").first() else {
+        guard let row = try await reader.raw(
+            "SELECT petition_id, sheet, erased_at FROM paper_batches WHERE id = \(bind: batchID)"
+        ).first() else {
             throw StoreError.notFound("paper batch \(batchID)")
         }
+        if try row.decode(column: "erased_at", as: Int64?.self) != nil { return [] }
         return try await paperRows(
             sealedSheet: try row.decode(column: "sheet", as: Data.self), petitionID: try row.decode(column: "petition_id", as: Int64.self),
             excludingBatch: batchID, on: reader
         )
     }
 
-    /// The content of one scan of a batch, or `nil`.
+    /// The content of one scan of a batch, or `nil`, also once the retention rule erased it.
     public func paperScan(batchID: Int64, position: Int) async throws -> (scan: PaperBatch.Scan, content: Data)? {
         guard let row = try await reader.raw(
             """
-            SELECT position, file_name, media_type, content, content_hash, byte_count FROM paper_scans
-            WHERE batch_id = \(bind: batchID) AND position = \(bind: position)
+            SELECT s.position, s.file_name, s.media_type, s.content, s.content_hash, s.byte_count
+            FROM paper_scans AS s JOIN paper_batches AS b ON b.id = s.batch_id
+            WHERE s.batch_id = \(bind: batchID) AND s.position = \(bind: position) AND b.erased_at IS NULL
             """
         ).first() else { return nil }
         return (try Self.scan(row), Data(try cipher.open(Array(try row.decode(column: "content", as: Data.self)))))
@@ -335,7 +342,8 @@ extension Store {
             reviewNote: try row.decode(column: "review_note", as: String?.self),
             counted: try row.decode(column: "counted", as: Int?.self),
             duplicates: try row.decode(column: "duplicates", as: Int?.self),
-            scans: scans[id] ?? []
+            scans: scans[id] ?? [],
+            erasedAt: try row.decode(column: "erased_at", as: Int64?.self).map(Date.init(storedMilliseconds:))
         )
     }
 }

@@ -8,10 +8,13 @@ public struct PurgeReport: Sendable, Equatable {
     public var erasedSignatures = 0
     /// Signatures whose client-address or network hash was dropped.
     public var forgottenClientHashes = 0
+    /// Paper batches whose typed sheet and scans were erased.
+    public var erasedPaperBatches = 0
 
-    public init(erasedSignatures: Int = 0, forgottenClientHashes: Int = 0) {
+    public init(erasedSignatures: Int = 0, forgottenClientHashes: Int = 0, erasedPaperBatches: Int = 0) {
         self.erasedSignatures = erasedSignatures
         self.forgottenClientHashes = forgottenClientHashes
+        self.erasedPaperBatches = erasedPaperBatches
     }
 }
 
@@ -53,13 +56,16 @@ extension Store {
     }
 
     /// The retention rule: erases the personal data of signatures on petitions closed or
-    /// delivered more than `days` ago, and drops the client-address and network hashes of
-    /// signatures older than `clientHashDays`. Counts, countries and the tally stay.
+    /// delivered more than `days` ago, with the typed sheets and scans of their paper batches,
+    /// and drops the client-address and network hashes of signatures older than
+    /// `clientHashDays`. Counts, countries, the tally and the paper's hashes and custody stay.
     public func purgePersonalData(days: Int, clientHashDays: Int, actor: String) async throws -> PurgeReport {
         let nowMS = now().storedMilliseconds
         let cutoff = nowMS - Int64(days) * 86_400_000
         let clientCutoff = nowMS - Int64(clientHashDays) * 86_400_000
         let empty = Data(try cipher.seal(json: SignerDetails(name: "", email: "", city: nil, comment: nil)))
+        // An erased sheet or scan holds nothing, sealed like the rest, so key rotation still opens it.
+        let emptyFile = Data(try cipher.seal([]))
         return try await transaction { database in
             var report = PurgeReport()
             report.erasedSignatures = try await database.raw(
@@ -76,16 +82,29 @@ extension Store {
                 sealedEmpty: empty,
                 on: database
             )
+            let paperDue: SQLQueryString = """
+                erased_at IS NULL AND petition_id IN (SELECT id FROM petitions WHERE state IN ('closed', 'delivered')
+                AND state_changed_at < \(bind: cutoff))
+                """
+            try await database.raw(
+                "UPDATE paper_scans SET content = \(bind: emptyFile) WHERE batch_id IN (SELECT id FROM paper_batches WHERE " + paperDue + ")"
+            ).run()
+            report.erasedPaperBatches = try await database.raw(
+                "UPDATE paper_batches SET sheet = \(bind: emptyFile), erased_at = \(bind: nowMS) WHERE " + paperDue + " RETURNING id"
+            ).all().count
             let clientHashed: SQLQueryString =
                 "(client_hash IS NOT NULL OR network_hash IS NOT NULL) AND created_at < \(bind: clientCutoff)"
             report.forgottenClientHashes = try await database.raw("SELECT COUNT(*) AS n FROM signatures WHERE " + clientHashed)
                 .first()?.decode(column: "n", as: Int.self) ?? 0
             try await database.raw("UPDATE signatures SET client_hash = NULL, network_hash = NULL WHERE " + clientHashed).run()
-            if report.erasedSignatures > 0 || report.forgottenClientHashes > 0 {
+            if report != PurgeReport() {
                 try await appendAudit(
                     AuditRecord(
                         staffID: nil, actor: actor, action: "privacy.purged",
-                        details: ["erased": String(report.erasedSignatures), "client_hashes": String(report.forgottenClientHashes)]
+                        details: [
+                            "erased": String(report.erasedSignatures), "client_hashes": String(report.forgottenClientHashes),
+                            "paper_batches": String(report.erasedPaperBatches),
+                        ]
                     ),
                     on: database
                 )

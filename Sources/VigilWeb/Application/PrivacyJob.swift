@@ -20,7 +20,7 @@ struct PrivacyJob: Service {
                 let report = try await store.purgePersonalData(days: retentionDays, clientHashDays: clientHashDays, actor: "daily privacy run")
                 if report != PurgeReport() {
                     logger.notice(
-                        "privacy run: erased \(report.erasedSignatures) signatures' personal data, dropped \(report.forgottenClientHashes) client hashes"
+                        "privacy run: erased \(report.erasedSignatures) signatures' personal data and \(report.erasedPaperBatches) paper batches' sheets and scans, dropped \(report.forgottenClientHashes) client hashes"
                     )
                 }
                 // Signing-limit windows hold keyed hashes of client addresses: none outlives its hour.

@@ -59,7 +59,8 @@ struct PaperController {
     }
 
     struct ScanView {
-        let path: String
+        /// Where to download it; none once the retention rule erased it.
+        let path: String?
         let fileName: String
         let size: String
         let hash: String
@@ -89,6 +90,8 @@ struct PaperController {
         /// Whether the member may review it now; otherwise ``reviewBlocked`` may say why not.
         let mayReview: Bool
         let reviewBlocked: String?
+        /// Says when the retention rule erased the sheet and the scans, if it did.
+        let erased: String?
     }
 
     @Sendable func list(request: Request, context: VigilRequestContext) async throws -> HTML {
@@ -294,11 +297,11 @@ struct PaperController {
                 sheetHash: batch.sheetHash,
                 scans: batch.scans.map { scan in
                     ScanView(
-                        path: "/admin/paper/\(batch.id)/scans/\(scan.position)",
+                        path: batch.erasedAt == nil ? "/admin/paper/\(batch.id)/scans/\(scan.position)" : nil,
                         fileName: scan.fileName,
                         size: scan.byteCount.formatted(.byteCount(style: .file).locale(language.locale)),
                         hash: scan.contentHash,
-                        isImage: scan.mediaType != .pdf
+                        isImage: scan.mediaType != .pdf && batch.erasedAt == nil
                     )
                 },
                 rows: rows.map { row in
@@ -317,9 +320,12 @@ struct PaperController {
                 reviewed: batch.reviewedAt.map { "\($0.formatted(dateFormat(context))), \(reviewer ?? "")" },
                 reviewNote: batch.reviewNote,
                 counted: batch.counted.map { services.renderer.catalogue.text("admin_paper_counted", count: $0, in: language) },
-                mayReview: batch.status == .submitted && !isSubmitter && (member?.role.may(.reviewPaper) ?? false),
+                mayReview: batch.status == .submitted && batch.erasedAt == nil && !isSubmitter && (member?.role.may(.reviewPaper) ?? false),
                 reviewBlocked: batch.status == .submitted && isSubmitter && (member?.role.may(.reviewPaper) ?? false)
-                    ? text("paper_problem_reviewer_is_submitter", context) : nil
+                    ? text("paper_problem_reviewer_is_submitter", context) : nil,
+                erased: batch.erasedAt.map {
+                    services.renderer.catalogue.text("admin_paper_erased", in: language, ["date": $0.formatted(day)])
+                }
             ),
             notice: notice, error: error, status: status
         )
