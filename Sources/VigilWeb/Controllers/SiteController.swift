@@ -35,6 +35,8 @@ struct SiteController {
             t: renderer.texts(language),
             title: title,
             confirmationDays: services.configuration.confirmationLifetimeDays,
+            retentionPeriod: renderer.catalogue.text("privacy_days", count: services.configuration.retentionDays, in: language),
+            mailPeriod: renderer.catalogue.text("privacy_days", count: services.configuration.mailHistoryDays, in: language),
             contact: (try? MailMessage.Mailbox(parsing: services.configuration.mailFrom).address) ?? "",
             petitionURL: slug.map { "/petitions/\($0)" }
         )
@@ -72,6 +74,10 @@ struct PrivacyPage {
     let t: [String: String]
     let title: String
     let confirmationDays: Int
+    /// How long after a petition closes its signers' personal data is erased, in words.
+    let retentionPeriod: String
+    /// How long a sent e-mail stays in the outbox, in words.
+    let mailPeriod: String
     /// Where signers write to see or remove their data: the campaign's sending address.
     let contact: String
     let petitionURL: String?
